@@ -1,0 +1,64 @@
+package io.github.reactivekoyeb.snapshots;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The root of every error the client emits for a request it made: either the server answered
+ * with an error status ({@link KoyebApiException} and its subclasses) or no usable answer
+ * arrived ({@link KoyebTransportException}).
+ *
+ * <p>Unchecked and immutable. The message names the HTTP method and the request path (never
+ * the query string, never the token).
+ */
+public abstract class KoyebException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String method;
+    private final String path;
+    private final int attempts;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message the message; must not contain the token
+     * @param method the HTTP method, e.g. {@code GET}
+     * @param path the request path without the query, e.g. {@code /v1/snapshots/abc}
+     * @param attempts how many requests were sent for this outcome, 1 or more
+     * @param cause the underlying failure, or null
+     */
+    protected KoyebException(String message, String method, String path, int attempts, @Nullable Throwable cause) {
+        super(message, cause);
+        this.method = method;
+        this.path = path;
+        this.attempts = attempts;
+    }
+
+    /**
+     * The HTTP method of the failed request.
+     *
+     * @return e.g. {@code GET}
+     */
+    public String method() {
+        return method;
+    }
+
+    /**
+     * The path of the failed request, without the query string.
+     *
+     * @return e.g. {@code /v1/snapshots/abc}
+     */
+    public String path() {
+        return path;
+    }
+
+    /**
+     * How many requests were sent for this outcome: 1 when it was not retried, 1 + the number of
+     * retries otherwise.
+     *
+     * @return 1 or more
+     */
+    public int attempts() {
+        return attempts;
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.reactivekoyeb.snapshots;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * No usable reply arrived: the connection could not be opened, the response did not come within
+ * the response timeout, the connection closed before the reply was complete, or the reply was
+ * not the JSON the API documents.
+ *
+ * <p>{@link #reason()} says which. Retries follow the {@link RetryPolicy}: a connection that could not be opened is retried for every
+ * operation, a failure after the request was sent only for reads (and deletes), never for
+ * {@code createSnapshot} or {@code updateSnapshot}.
+ */
+public class KoyebTransportException extends KoyebException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What went wrong. */
+    public enum Reason {
+        /** The connection could not be opened (refused, connect timeout, unknown host): nothing was sent. */
+        CONNECT,
+        /** The reply did not arrive in full within the response timeout; the request may have reached the server. */
+        RESPONSE_TIMEOUT,
+        /** The connection was closed or reset after the request was sent, before the reply was complete. */
+        CONNECTION_CLOSED,
+        /** The reply arrived but is not the JSON the API documents (not JSON, wrong shape, empty). */
+        MALFORMED_RESPONSE,
+        /** The reply body is larger than the client's in-memory limit. */
+        RESPONSE_TOO_LARGE
+    }
+
+    private final Reason reason;
+    private final int statusCode;
+
+    /**
+     * Creates the exception; the client does this, applications need it only in their own tests.
+     *
+     * @param reason what went wrong
+     * @param detail a description of the failure, without the token
+     * @param method the HTTP method, e.g. {@code GET}
+     * @param path the request path without the query
+     * @param statusCode the HTTP status of the reply when one arrived, else 0
+     * @param attempts how many requests were sent for this outcome
+     * @param cause the underlying failure, or null
+     */
+    public KoyebTransportException(Reason reason, String detail, String method, String path, int statusCode,
+            int attempts, @Nullable Throwable cause) {
+        super(method + ' ' + path + " failed: " + detail + " after " + attempts
+                + (attempts == 1 ? " attempt" : " attempts"), method, path, attempts, cause);
+        this.reason = reason;
+        this.statusCode = statusCode;
+    }
+
+    /**
+     * What went wrong.
+     *
+     * @return the reason
+     */
+    public Reason reason() {
+        return reason;
+    }
+
+    /**
+     * The HTTP status of the reply, when one arrived (a malformed or too large body).
+     *
+     * @return the status, or 0 when no reply arrived
+     */
+    public int statusCode() {
+        return statusCode;
+    }
+}

@@ -1,0 +1,262 @@
+package io.github.reactivekoyeb.snapshots;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Filters and paging for {@link ReactiveSnapshotsClient#listSnapshots(ListSnapshotsRequest)} and
+ * {@link ReactiveSnapshotsClient#listSnapshotPages(ListSnapshotsRequest)}.
+ *
+ * <p>Immutable; build one with {@link #builder()}. The builder checks each value as it is set
+ * and throws at once: a page size outside {@value #MIN_PAGE_SIZE}..{@value #MAX_PAGE_SIZE} or a
+ * negative offset gives {@link IllegalArgumentException}, a null argument
+ * {@link NullPointerException}.
+ *
+ * <pre>{@code
+ * ListSnapshotsRequest request = ListSnapshotsRequest.builder()
+ *         .statuses(SnapshotStatus.AVAILABLE, SnapshotStatus.CREATING)
+ *         .region("fra")
+ *         .pageSize(50)
+ *         .build();
+ * }</pre>
+ */
+public final class ListSnapshotsRequest {
+
+    /** The page size used when neither the request nor the client sets one: {@value}. */
+    public static final int DEFAULT_PAGE_SIZE = 100;
+    /** The smallest page size the client sends: {@value}. */
+    public static final int MIN_PAGE_SIZE = 1;
+    /** The largest page size the client sends (the API's own maximum): {@value}. */
+    public static final int MAX_PAGE_SIZE = 100;
+
+    private static final ListSnapshotsRequest ALL = builder().build();
+
+    private final @Nullable String organizationId;
+    private final List<SnapshotStatus> statuses;
+    private final @Nullable String region;
+    private final int pageSize; // 0: not set
+    private final long startOffset;
+
+    private ListSnapshotsRequest(Builder builder) {
+        this.organizationId = builder.organizationId;
+        this.statuses = List.copyOf(builder.statuses);
+        this.region = builder.region;
+        this.pageSize = builder.pageSize;
+        this.startOffset = builder.startOffset;
+    }
+
+    /**
+     * A request for every snapshot, with the client's default page size.
+     *
+     * @return the shared unfiltered request
+     */
+    public static ListSnapshotsRequest all() {
+        return ALL;
+    }
+
+    /**
+     * A builder with no filter, no page size (the client's default applies) and offset 0.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this request's values.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.organizationId = organizationId;
+        builder.statuses.addAll(statuses);
+        builder.region = region;
+        builder.pageSize = pageSize;
+        builder.startOffset = startOffset;
+        return builder;
+    }
+
+    /**
+     * The organization filter, sent as {@code organization_id}.
+     *
+     * @return the organization id, or null for no filter
+     */
+    public @Nullable String organizationId() {
+        return organizationId;
+    }
+
+    /**
+     * The status filter, sent as repeated {@code statuses} query parameters.
+     *
+     * @return an unmodifiable list, empty for no filter
+     */
+    public List<SnapshotStatus> statuses() {
+        return statuses;
+    }
+
+    /**
+     * The region filter, sent as {@code region}.
+     *
+     * @return the region, or null for no filter
+     */
+    public @Nullable String region() {
+        return region;
+    }
+
+    /**
+     * The page size, sent as {@code limit}.
+     *
+     * @return the page size, or empty when the client's default applies
+     */
+    public OptionalInt pageSize() {
+        return pageSize == 0 ? OptionalInt.empty() : OptionalInt.of(pageSize);
+    }
+
+    /**
+     * The offset of the first page, sent as {@code offset}; use it to resume a listing.
+     *
+     * @return the start offset, 0 by default
+     */
+    public long startOffset() {
+        return startOffset;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ListSnapshotsRequest other
+                && Objects.equals(organizationId, other.organizationId)
+                && statuses.equals(other.statuses)
+                && Objects.equals(region, other.region)
+                && pageSize == other.pageSize
+                && startOffset == other.startOffset;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(organizationId, statuses, region, pageSize, startOffset);
+    }
+
+    @Override
+    public String toString() {
+        return "ListSnapshotsRequest{organizationId=" + organizationId + ", statuses=" + statuses
+                + ", region=" + region + ", pageSize=" + (pageSize == 0 ? "default" : pageSize)
+                + ", startOffset=" + startOffset + '}';
+    }
+
+    /** Builds a {@link ListSnapshotsRequest}; each setter checks its value at once. Not thread-safe. */
+    public static final class Builder {
+        private @Nullable String organizationId;
+        private final List<SnapshotStatus> statuses = new ArrayList<>();
+        private @Nullable String region;
+        private int pageSize;
+        private long startOffset;
+
+        private Builder() {
+        }
+
+        /**
+         * Lists only the snapshots of one organization.
+         *
+         * @param organizationId the organization id, or null for no filter
+         * @return this builder
+         */
+        public Builder organizationId(@Nullable String organizationId) {
+            this.organizationId = organizationId;
+            return this;
+        }
+
+        /**
+         * Lists only snapshots in one of these statuses; replaces any statuses set before.
+         *
+         * @param statuses the statuses; none for no filter
+         * @return this builder
+         * @throws NullPointerException if the array or one of its elements is null
+         * @throws IllegalArgumentException for {@link SnapshotStatus#UNKNOWN}, which has no wire value
+         */
+        public Builder statuses(SnapshotStatus... statuses) {
+            Objects.requireNonNull(statuses, "statuses");
+            return statuses(List.of(statuses));
+        }
+
+        /**
+         * Lists only snapshots in one of these statuses; replaces any statuses set before.
+         *
+         * @param statuses the statuses; empty for no filter
+         * @return this builder
+         * @throws NullPointerException if the collection or one of its elements is null
+         * @throws IllegalArgumentException for {@link SnapshotStatus#UNKNOWN}, which has no wire value
+         */
+        public Builder statuses(Iterable<SnapshotStatus> statuses) {
+            Objects.requireNonNull(statuses, "statuses");
+            List<SnapshotStatus> checked = new ArrayList<>();
+            for (SnapshotStatus status : statuses) {
+                Objects.requireNonNull(status, "statuses must not contain null");
+                if (status == SnapshotStatus.UNKNOWN) {
+                    throw new IllegalArgumentException("UNKNOWN is not a status the API can filter on");
+                }
+                if (!checked.contains(status)) {
+                    checked.add(status);
+                }
+            }
+            this.statuses.clear();
+            this.statuses.addAll(checked);
+            return this;
+        }
+
+        /**
+         * Lists only the snapshots of one region.
+         *
+         * @param region the region, e.g. {@code fra}, or null for no filter
+         * @return this builder
+         */
+        public Builder region(@Nullable String region) {
+            this.region = region;
+            return this;
+        }
+
+        /**
+         * The number of snapshots asked for per request.
+         *
+         * @param pageSize {@value #MIN_PAGE_SIZE} to {@value #MAX_PAGE_SIZE}
+         * @return this builder
+         * @throws IllegalArgumentException if the size is outside that range
+         */
+        public Builder pageSize(int pageSize) {
+            if (pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE) {
+                throw new IllegalArgumentException("pageSize must be between " + MIN_PAGE_SIZE + " and "
+                        + MAX_PAGE_SIZE + ", was " + pageSize);
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /**
+         * The offset of the first page: a listing started here resumes an earlier one.
+         *
+         * @param startOffset 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if the offset is negative
+         */
+        public Builder startOffset(long startOffset) {
+            if (startOffset < 0) {
+                throw new IllegalArgumentException("startOffset must not be negative, was " + startOffset);
+            }
+            this.startOffset = startOffset;
+            return this;
+        }
+
+        /**
+         * Builds the immutable request.
+         *
+         * @return a new request
+         */
+        public ListSnapshotsRequest build() {
+            return new ListSnapshotsRequest(this);
+        }
+    }
+}

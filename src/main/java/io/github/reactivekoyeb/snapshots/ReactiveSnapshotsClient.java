@@ -1,0 +1,264 @@
+package io.github.reactivekoyeb.snapshots;
+
+import io.github.reactivekoyeb.snapshots.internal.DefaultClientBuilder;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A reactive, non-blocking client for the Koyeb Snapshots API ({@code /v1/snapshots}).
+ *
+ * <pre>{@code
+ * ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder()
+ *         .token(System.getenv("KOYEB_API_TOKEN"))
+ *         .build();
+ * client.listSnapshots(ListSnapshotsRequest.builder().statuses(SnapshotStatus.AVAILABLE).build())
+ *         .take(10)
+ *         .subscribe(s -> System.out.println(s.id() + " " + s.name()));
+ * }</pre>
+ *
+ * <p><b>Cold and lazy.</b> Every method returns a publisher that sends nothing until it is
+ * subscribed to; each subscription sends its own request(s). Nothing blocks: the client never
+ * calls {@code block()} or sleeps, on any thread.
+ *
+ * <p><b>Arguments</b> are checked when the method is called, before any request: a null argument
+ * throws {@link NullPointerException}, an invalid one (a blank id, the ids {@code .} and
+ * {@code ..}, an id with a control character) {@link IllegalArgumentException}. They are thrown,
+ * not emitted as error signals.
+ *
+ * <p><b>Errors</b> are emitted as error signals: {@link KoyebApiException} (or the subclass for
+ * the status) when the server answers with an error status, {@link KoyebTransportException}
+ * when no usable reply arrived. Both name the method and path, never the token.
+ *
+ * <p><b>Retries</b> follow the client's {@link RetryPolicy}.
+ *
+ * <p>Instances are thread-safe and meant to be shared; {@link #close()} releases the connection
+ * pool the client created for itself, if any.
+ */
+public interface ReactiveSnapshotsClient extends AutoCloseable {
+
+    /** The base URL used when the builder is given none: {@value}. */
+    String DEFAULT_BASE_URL = "https://app.koyeb.com";
+
+    /** The response timeout used when the builder is given none: 30 s, per response. */
+    Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * A builder with the defaults: {@value #DEFAULT_BASE_URL}, {@link RetryPolicy#defaults()},
+     * a response timeout of 30 s, no token.
+     *
+     * @return a new builder
+     */
+    static Builder builder() {
+        return new DefaultClientBuilder();
+    }
+
+    /**
+     * Creates a snapshot ({@code POST /v1/snapshots}).
+     *
+     * <p>Emits the new snapshot, usually in status {@link SnapshotStatus#CREATING}. Never sent
+     * again once it may have reached the server (no retry after a timeout or a connection
+     * closed after sending).
+     *
+     * @param request the volume to snapshot and the snapshot's name
+     * @return a cold {@code Mono} emitting the created snapshot, or an error signal:
+     *     {@link KoyebValidationException} for an invalid request (e.g. no parent volume),
+     *     another {@link KoyebApiException} or a {@link KoyebTransportException}
+     * @throws NullPointerException if {@code request} is null
+     */
+    Mono<Snapshot> createSnapshot(CreateSnapshotRequest request);
+
+    /**
+     * Reads one snapshot ({@code GET /v1/snapshots/{id}}).
+     *
+     * @param id the snapshot id; percent-encoded into the path
+     * @return a cold {@code Mono} emitting the snapshot, or an error signal:
+     *     {@link KoyebNotFoundException} for an unknown id, another {@link KoyebApiException} or a
+     *     {@link KoyebTransportException}
+     * @throws NullPointerException if {@code id} is null
+     * @throws IllegalArgumentException if {@code id} is blank, {@code .}, {@code ..} or holds a
+     *     control character
+     */
+    Mono<Snapshot> getSnapshot(String id);
+
+    /**
+     * Renames a snapshot ({@code POST /v1/snapshots/{id}}). Never sent again once it may have
+     * reached the server.
+     *
+     * @param id the snapshot id
+     * @param request the new values
+     * @return a cold {@code Mono} emitting the updated snapshot, or an error signal as for
+     *     {@link #getSnapshot(String)}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code id} is invalid, as for {@link #getSnapshot(String)}
+     */
+    Mono<Snapshot> updateSnapshot(String id, UpdateSnapshotRequest request);
+
+    /**
+     * Deletes a snapshot ({@code DELETE /v1/snapshots/{id}}).
+     *
+     * <p>Emits the snapshot as the server returns it, usually in status
+     * {@link SnapshotStatus#DELETING}. A delete whose connection failed after sending may be
+     * retried; the retry may then see {@link KoyebNotFoundException}.
+     *
+     * @param id the snapshot id
+     * @return a cold {@code Mono} emitting the deleted snapshot, or an error signal as for
+     *     {@link #getSnapshot(String)}
+     * @throws NullPointerException if {@code id} is null
+     * @throws IllegalArgumentException if {@code id} is invalid, as for {@link #getSnapshot(String)}
+     */
+    Mono<Snapshot> deleteSnapshot(String id);
+
+    /**
+     * Lists every snapshot, lazily, page by page, with the client's default page size.
+     *
+     * @return a cold {@code Flux}, as {@link #listSnapshots(ListSnapshotsRequest)}
+     */
+    Flux<Snapshot> listSnapshots();
+
+    /**
+     * Lists the snapshots matching the request's filters, lazily ({@code GET /v1/snapshots}).
+     *
+     * <p><b>Demand-driven:</b> a page is requested only when the subscriber has asked for more
+     * snapshots than the pages already received can serve; {@code take(5)} on a listing of any
+     * size sends one request, and cancelling stops further requests (the one in flight is
+     * cancelled). At most one page is held in memory.
+     *
+     * <p>Paging follows the server's {@code has_next}: the next request asks for
+     * {@code offset + limit} of the page just received. The listing completes after a page with
+     * {@code has_next: false}, or after an empty page (whatever {@code has_next} says).
+     *
+     * <p>A failed page is retried under the client's {@link RetryPolicy} without fetching or
+     * emitting earlier pages again; when its retries run out the listing ends with that error.
+     *
+     * <p>Offset paging reads a moving collection: a snapshot created or deleted during a
+     * listing may shift the later pages, so that one snapshot is skipped or seen twice.
+     *
+     * @param request filters, page size and start offset
+     * @return a cold {@code Flux} of snapshots in the server's order
+     * @throws NullPointerException if {@code request} is null
+     */
+    Flux<Snapshot> listSnapshots(ListSnapshotsRequest request);
+
+    /**
+     * Lists the snapshots matching the request's filters page by page, lazily.
+     *
+     * <p>As {@link #listSnapshots(ListSnapshotsRequest)}, but demand is counted in pages: a
+     * request is sent only for a page the subscriber asked for. Emits every page received,
+     * including a last empty one.
+     *
+     * @param request filters, page size and start offset
+     * @return a cold {@code Flux} of pages
+     * @throws NullPointerException if {@code request} is null
+     */
+    Flux<SnapshotPage> listSnapshotPages(ListSnapshotsRequest request);
+
+    /**
+     * Releases what the client created for itself (its connection pool). Clients built on an
+     * application's {@link WebClient.Builder} own nothing and this does nothing. Idempotent.
+     */
+    @Override
+    default void close() {
+    }
+
+    /**
+     * Builds a {@link ReactiveSnapshotsClient}. Not thread-safe; {@link #build()} may be called
+     * more than once.
+     */
+    interface Builder {
+
+        /**
+         * The API's base URL, with or without a trailing {@code /}.
+         *
+         * @param baseUrl an absolute {@code https} URL (or {@code http} to a loopback address, for
+         *     tests); default {@value ReactiveSnapshotsClient#DEFAULT_BASE_URL}
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if not an absolute http(s) URL, or if it has a query
+         */
+        Builder baseUrl(String baseUrl);
+
+        /**
+         * The API token, sent as {@code Authorization: Bearer <token>}. It never appears in a
+         * log line, an exception message or a {@code toString()}.
+         *
+         * @param token the token, or null to send no {@code Authorization} header
+         * @return this builder
+         * @throws IllegalArgumentException if blank or if it holds a control character or a space
+         */
+        Builder token(@Nullable String token);
+
+        /**
+         * Builds on an application's {@code WebClient.Builder} (its codecs, filters, connector and
+         * observation registry apply). The given builder is never changed: the client works on a
+         * clone. Without one the client creates its own, on Reactor Netty with a connection pool
+         * named {@code koyeb-snapshots}.
+         *
+         * @param builder the application's builder
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        Builder webClientBuilder(WebClient.Builder builder);
+
+        /**
+         * The retry policy; default {@link RetryPolicy#defaults()}.
+         *
+         * @param policy the policy
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        Builder retryPolicy(RetryPolicy policy);
+
+        /**
+         * The longest wait for one complete response (status, headers and body) of one request;
+         * a listing's pages each have their own. Default 30 s.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if zero or negative
+         */
+        Builder responseTimeout(Duration timeout);
+
+        /**
+         * The page size used by listings whose request sets none; default
+         * {@value ListSnapshotsRequest#DEFAULT_PAGE_SIZE}.
+         *
+         * @param pageSize 1 to 100
+         * @return this builder
+         * @throws IllegalArgumentException if outside that range
+         */
+        Builder defaultPageSize(int pageSize);
+
+        /**
+         * The largest response body the client reads into memory; a larger one fails with a
+         * {@link KoyebTransportException} of reason {@code RESPONSE_TOO_LARGE}. Default 4 MiB,
+         * well above a page of 100 snapshots (about 40 KiB).
+         *
+         * @param bytes 1024 or more
+         * @return this builder
+         * @throws IllegalArgumentException if smaller than 1024
+         */
+        Builder maxResponseSize(int bytes);
+
+        /**
+         * Allows sending the token over plain {@code http://} to a host that is not a loopback
+         * address. Off by default: such a client fails to build rather than leak its token.
+         *
+         * @param allow true to allow
+         * @return this builder
+         */
+        Builder allowInsecureHttp(boolean allow);
+
+        /**
+         * Builds the client.
+         *
+         * @return a new, thread-safe client
+         * @throws IllegalStateException if a token would be sent over plain http to a non-loopback
+         *     host without {@link #allowInsecureHttp(boolean)}
+         */
+        ReactiveSnapshotsClient build();
+    }
+}

@@ -1,0 +1,211 @@
+package io.github.reactivekoyeb.snapshots.internal;
+
+import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.netty.channel.ChannelOption;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The builder behind {@link ReactiveSnapshotsClient#builder()}.
+ *
+ * <p>Without an application {@code WebClient.Builder} the client gets its own Reactor Netty
+ * connection pool, named {@value #POOL_NAME}: {@value #MAX_CONNECTIONS} connections to the one
+ * API host, up to {@value #MAX_PENDING_ACQUIRES} calls queued for a connection (for at most
+ * {@link #PENDING_ACQUIRE_TIMEOUT}), idle connections closed after {@link #MAX_IDLE_TIME} and
+ * every connection after {@link #MAX_LIFE_TIME}, connect timeout {@link #CONNECT_TIMEOUT}.
+ * Reactor Netty's own retry is off, so that a create is never sent twice behind the client's back.
+ */
+public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Builder {
+
+    /** The name of the client's own connection pool (and of its metrics, when enabled). */
+    public static final String POOL_NAME = "koyeb-snapshots";
+    /** Connections of the client's own pool. */
+    public static final int MAX_CONNECTIONS = 64;
+    /** Calls that may wait for a connection of the client's own pool. */
+    public static final int MAX_PENDING_ACQUIRES = 16_384;
+    /** How long a call may wait for a connection. */
+    public static final Duration PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(60);
+    /** Idle connections are closed after this, before a load balancer closes them under a request. */
+    public static final Duration MAX_IDLE_TIME = Duration.ofSeconds(20);
+    /** Every connection is closed after this, so DNS changes are followed. */
+    public static final Duration MAX_LIFE_TIME = Duration.ofMinutes(5);
+    /** The connect timeout of the client's own connector. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The default {@link #maxResponseSize(int)}: 4 MiB. */
+    public static final int DEFAULT_MAX_RESPONSE_SIZE = 4 * 1024 * 1024;
+
+    private String baseUrl = ReactiveSnapshotsClient.DEFAULT_BASE_URL;
+    private @Nullable String token;
+    private WebClient.@Nullable Builder webClientBuilder;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private Duration responseTimeout = ReactiveSnapshotsClient.DEFAULT_RESPONSE_TIMEOUT;
+    private int defaultPageSize = ListSnapshotsRequest.DEFAULT_PAGE_SIZE;
+    private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
+    private boolean allowInsecureHttp;
+    private Clock clock = Clock.systemUTC();
+
+    /** Use {@link ReactiveSnapshotsClient#builder()}. */
+    public DefaultClientBuilder() {
+    }
+
+    @Override
+    public DefaultClientBuilder baseUrl(String baseUrl) {
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        URI uri;
+        try {
+            uri = new URI(baseUrl.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("baseUrl is not a valid URL: " + e.getMessage(), e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL, was " + baseUrl);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("baseUrl must not have a query, a fragment or user info");
+        }
+        String normalized = uri.toString();
+        while (normalized.endsWith("/")) {
+            normalized = normalized.substring(0, normalized.length() - 1);
+        }
+        this.baseUrl = normalized;
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder token(@Nullable String token) {
+        if (token != null) {
+            if (token.isBlank()) {
+                throw new IllegalArgumentException("token must not be blank (pass null for no token)");
+            }
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                if (Character.isISOControl(c) || Character.isWhitespace(c)) {
+                    // the message never quotes the token
+                    throw new IllegalArgumentException("token must not contain control characters or white space");
+                }
+            }
+        }
+        this.token = token;
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder webClientBuilder(WebClient.Builder builder) {
+        this.webClientBuilder = Objects.requireNonNull(builder, "builder");
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder retryPolicy(RetryPolicy policy) {
+        this.retryPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder responseTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("responseTimeout must be positive, was " + timeout);
+        }
+        this.responseTimeout = timeout;
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder defaultPageSize(int pageSize) {
+        // the request builder holds the one range check
+        this.defaultPageSize = ListSnapshotsRequest.builder().pageSize(pageSize).build().pageSize().orElseThrow();
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder maxResponseSize(int bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes, was " + bytes);
+        }
+        this.maxResponseSize = bytes;
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder allowInsecureHttp(boolean allow) {
+        this.allowInsecureHttp = allow;
+        return this;
+    }
+
+    /**
+     * The clock {@code Retry-After} dates are measured against; for tests.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public DefaultClientBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    @Override
+    public ReactiveSnapshotsClient build() {
+        URI uri = URI.create(baseUrl);
+        if (token != null && !allowInsecureHttp && "http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
+            throw new IllegalStateException("refusing to send the token over plain http to " + uri.getHost()
+                    + ": use https, or allowInsecureHttp(true) if you really mean it");
+        }
+        WebClient.Builder builder;
+        Runnable onClose;
+        if (webClientBuilder != null) {
+            builder = webClientBuilder.clone();
+            onClose = () -> { };
+        } else {
+            ConnectionProvider pool = ConnectionProvider.builder(POOL_NAME)
+                    .maxConnections(MAX_CONNECTIONS)
+                    .pendingAcquireMaxCount(MAX_PENDING_ACQUIRES)
+                    .pendingAcquireTimeout(PENDING_ACQUIRE_TIMEOUT)
+                    .maxIdleTime(MAX_IDLE_TIME)
+                    .maxLifeTime(MAX_LIFE_TIME)
+                    .evictInBackground(Duration.ofSeconds(30))
+                    .build();
+            HttpClient httpClient = HttpClient.create(pool)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
+                    .disableRetry(true);
+            builder = WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient));
+            onClose = () -> pool.disposeLater().subscribe();
+        }
+        // an application's default Authorization (meant for another API) must never reach Koyeb
+        builder.defaultHeaders(headers -> headers.remove(HttpHeaders.AUTHORIZATION));
+        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, retryPolicy, responseTimeout,
+                maxResponseSize, clock);
+        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, onClose);
+    }
+
+    static boolean isLoopback(@Nullable String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    @Override
+    public String toString() {
+        return "ReactiveSnapshotsClient.Builder{baseUrl=" + baseUrl + ", token=" + (token == null ? "none" : "[REDACTED]")
+                + ", retryPolicy=" + retryPolicy + ", responseTimeout=" + responseTimeout + '}';
+    }
+}

@@ -1,0 +1,147 @@
+package io.github.reactivekoyeb.snapshots.internal;
+
+import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
+import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.SnapshotPage;
+import io.github.reactivekoyeb.snapshots.SnapshotStatus;
+import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.http.HttpMethod;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The client: turns each operation into {@link ApiRequest}s for the {@link HttpExchanger}. */
+final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
+
+    private static final String COLLECTION = "/v1/snapshots";
+    private static final String ITEM_TEMPLATE = "/v1/snapshots/{id}";
+
+    private final HttpExchanger exchanger;
+    private final String baseUrl;
+    private final int defaultPageSize;
+    private final Runnable onClose;
+
+    DefaultReactiveSnapshotsClient(HttpExchanger exchanger, String baseUrl, int defaultPageSize, Runnable onClose) {
+        this.exchanger = exchanger;
+        this.baseUrl = baseUrl;
+        this.defaultPageSize = defaultPageSize;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public Mono<Snapshot> createSnapshot(CreateSnapshotRequest request) {
+        Objects.requireNonNull(request, "request");
+        byte[] body = WireJson.get().write(request);
+        return exchanger.exchange(new ApiRequest(HttpMethod.POST, COLLECTION, COLLECTION, null, body, false),
+                DefaultReactiveSnapshotsClient::readSnapshot);
+    }
+
+    @Override
+    public Mono<Snapshot> getSnapshot(String id) {
+        return exchanger.exchange(item(HttpMethod.GET, id, true), DefaultReactiveSnapshotsClient::readSnapshot);
+    }
+
+    @Override
+    public Mono<Snapshot> updateSnapshot(String id, UpdateSnapshotRequest request) {
+        ApiRequest apiRequest = item(HttpMethod.POST, id, false);
+        Objects.requireNonNull(request, "request");
+        byte[] body = WireJson.get().write(request);
+        return exchanger.exchange(new ApiRequest(apiRequest.method(), apiRequest.uriTemplate(), apiRequest.path(), null,
+                body, false), DefaultReactiveSnapshotsClient::readSnapshot);
+    }
+
+    @Override
+    public Mono<Snapshot> deleteSnapshot(String id) {
+        return exchanger.exchange(item(HttpMethod.DELETE, id, true), DefaultReactiveSnapshotsClient::readSnapshot);
+    }
+
+    @Override
+    public Flux<Snapshot> listSnapshots() {
+        return listSnapshots(ListSnapshotsRequest.all());
+    }
+
+    @Override
+    public Flux<Snapshot> listSnapshots(ListSnapshotsRequest request) {
+        return new PageFlattener(listSnapshotPages(request));
+    }
+
+    @Override
+    public Flux<SnapshotPage> listSnapshotPages(ListSnapshotsRequest request) {
+        Objects.requireNonNull(request, "request");
+        int pageSize = request.pageSize().orElse(defaultPageSize);
+        String filters = filterQuery(request);
+        return new Pager(offset -> fetchPage(filters, pageSize, offset), request.startOffset());
+    }
+
+    private Mono<SnapshotPage> fetchPage(String filters, int pageSize, long offset) {
+        String query = "limit=" + pageSize + "&offset=" + offset + filters;
+        ApiRequest page = new ApiRequest(HttpMethod.GET, COLLECTION, COLLECTION, query, null, true);
+        return exchanger.exchange(page, in -> toPage(WireJson.get().readListReply(in), pageSize, offset));
+    }
+
+    private static String filterQuery(ListSnapshotsRequest request) {
+        StringBuilder query = new StringBuilder();
+        if (request.organizationId() != null) {
+            query.append("&organization_id=").append(UriEncoder.encode(request.organizationId()));
+        }
+        for (SnapshotStatus status : request.statuses()) {
+            query.append("&statuses=").append(UriEncoder.encode(status.wireValue()));
+        }
+        if (request.region() != null) {
+            query.append("&region=").append(UriEncoder.encode(request.region()));
+        }
+        return query.toString();
+    }
+
+    /** A list reply as a page: absent parts read as empty, or as what was asked for. */
+    static SnapshotPage toPage(ListSnapshotsReply reply, int pageSize, long offset) {
+        List<Snapshot> snapshots = reply.snapshots() == null ? List.of() : reply.snapshots();
+        if (snapshots.contains(null)) {
+            throw new HttpExchanger.MalformedReplyException("snapshots holds a null element");
+        }
+        long pageOffset = reply.offset() == null || reply.offset() < 0 ? offset : reply.offset();
+        long limit = reply.limit() == null || reply.limit() <= 0 ? pageSize : reply.limit();
+        return new SnapshotPage(snapshots, pageOffset, limit, Boolean.TRUE.equals(reply.hasNext()));
+    }
+
+    private static Snapshot readSnapshot(InputStream in) {
+        WireJson.SnapshotReply reply = WireJson.get().readSnapshotReply(in);
+        if (reply == null || reply.snapshot() == null) {
+            throw new HttpExchanger.MalformedReplyException("reply has no snapshot");
+        }
+        return reply.snapshot();
+    }
+
+    private static ApiRequest item(HttpMethod method, String id, boolean resendable) {
+        checkId(id);
+        return new ApiRequest(method, ITEM_TEMPLATE, COLLECTION + '/' + UriEncoder.encode(id), null, null, resendable);
+    }
+
+    /** Rejects ids that could leave their path segment or forge a header, before any request. */
+    static void checkId(String id) {
+        Objects.requireNonNull(id, "id");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("id must not be blank");
+        }
+        if (id.equals(".") || id.equals("..")) {
+            throw new IllegalArgumentException("id must not be '.' or '..'");
+        }
+        if (Text.hasControlCharacter(id)) {
+            throw new IllegalArgumentException("id must not contain control characters");
+        }
+    }
+
+    @Override
+    public void close() {
+        onClose.run();
+    }
+
+    @Override
+    public String toString() {
+        return "ReactiveSnapshotsClient{baseUrl=" + baseUrl + ", defaultPageSize=" + defaultPageSize + '}';
+    }
+}

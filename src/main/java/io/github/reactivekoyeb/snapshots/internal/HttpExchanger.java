@@ -1,0 +1,222 @@
+package io.github.reactivekoyeb.snapshots.internal;
+
+import io.github.reactivekoyeb.snapshots.KoyebException;
+import io.github.reactivekoyeb.snapshots.KoyebTransportException;
+import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends one {@link ApiRequest} with retries and turns the reply into a value or a typed error.
+ *
+ * <p>Each try: the request with the client's headers, then the whole response (status, headers,
+ * body) within the response timeout. A 2xx body is read by the caller's reader with the client's
+ * own JSON mapping; any other status becomes a {@code KoyebApiException} through the
+ * {@link ErrorDecoder}; no usable reply becomes a {@link KoyebTransportException}. Failed tries
+ * go to the {@link RetryStrategy}.
+ */
+final class HttpExchanger {
+
+    /** How much of an error body is read: enough for any error JSON, bounded for a proxy's HTML page. */
+    static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+    /** The request attribute {@code WebClient} reads the URI template from, for observations. */
+    static final String URI_TEMPLATE_ATTRIBUTE = WebClient.class.getName() + ".uriTemplate";
+
+    private static final Log log = LogFactory.getLog("io.github.reactivekoyeb.snapshots.http");
+
+    private final WebClient webClient;
+    private final String baseUrl;
+    private final @Nullable String token;
+    private final RetryPolicy retryPolicy;
+    private final Duration responseTimeout;
+    private final int maxResponseSize;
+    private final Clock clock;
+    private final ErrorDecoder errorDecoder;
+    private final Redactor redactor;
+    private final RetryStrategy.Listener retryListener;
+
+    HttpExchanger(WebClient webClient, String baseUrl, @Nullable String token, RetryPolicy retryPolicy,
+            Duration responseTimeout, int maxResponseSize, Clock clock) {
+        this.webClient = webClient;
+        this.baseUrl = baseUrl;
+        this.token = token;
+        this.retryPolicy = retryPolicy;
+        this.responseTimeout = responseTimeout;
+        this.maxResponseSize = maxResponseSize;
+        this.clock = clock;
+        this.redactor = Redactor.forToken(token);
+        this.errorDecoder = new ErrorDecoder(redactor);
+        this.retryListener = (request, reason, retry, delay) -> {
+            if (log.isDebugEnabled()) {
+                log.debug(request.method() + " " + request.uriTemplate() + ": retry " + retry + " (" + reason.tag
+                        + ") in " + delay.toMillis() + " ms");
+            }
+        };
+    }
+
+    /**
+     * A cold {@code Mono} that sends the request (again, under the retry policy) on each
+     * subscription and emits what {@code reader} makes of the 2xx body.
+     */
+    <T> Mono<T> exchange(ApiRequest request, Function<InputStream, T> reader) {
+        return Mono.defer(() -> {
+            AtomicInteger attempts = new AtomicInteger();
+            return Mono.defer(() -> attempt(request, reader, attempts.incrementAndGet()))
+                    .retryWhen(new RetryStrategy(retryPolicy, request, retryListener));
+        });
+    }
+
+    private <T> Mono<T> attempt(ApiRequest request, Function<InputStream, T> reader, int attempt) {
+        long start = System.nanoTime();
+        WebClient.RequestBodySpec spec = webClient.method(request.method())
+                .uri(URI.create(baseUrl + request.pathAndQuery()))
+                .attribute(URI_TEMPLATE_ATTRIBUTE, request.uriTemplate())
+                .headers(this::addHeaders);
+        byte[] body = request.body();
+        WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+        return ready.exchangeToMono(response -> read(response, request, reader, attempt, start))
+                .timeout(responseTimeout)
+                .onErrorMap(e -> !(e instanceof KoyebException) && isTransportFailure(e),
+                        e -> transportFailure(e, request, attempt));
+    }
+
+    private void addHeaders(HttpHeaders headers) {
+        headers.setAccept(java.util.List.of(MediaType.APPLICATION_JSON));
+        headers.set(HttpHeaders.USER_AGENT, ClientVersion.USER_AGENT);
+        if (token != null) {
+            headers.setBearerAuth(token);
+        } else {
+            headers.remove(HttpHeaders.AUTHORIZATION);
+        }
+    }
+
+    private <T> Mono<T> read(ClientResponse response, ApiRequest request, Function<InputStream, T> reader,
+            int attempt, long start) {
+        int status = response.statusCode().value();
+        logResponse(request, status, attempt, start);
+        String method = request.method().name();
+        if (status >= 200 && status < 300) {
+            return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxResponseSize)
+                    .map(buffer -> decode(buffer, reader))
+                    .switchIfEmpty(Mono.error(() -> new MalformedReplyException("empty body")))
+                    .onErrorMap(DataBufferLimitException.class, e -> new KoyebTransportException(
+                            KoyebTransportException.Reason.RESPONSE_TOO_LARGE,
+                            "response body larger than the client's limit of " + maxResponseSize
+                                    + " bytes (raise it with ReactiveSnapshotsClient.Builder.maxResponseSize(int))",
+                            method, request.path(), status, attempt, null))
+                    .onErrorMap(e -> !(e instanceof KoyebException) && !isTransportFailure(e),
+                            e -> new KoyebTransportException(KoyebTransportException.Reason.MALFORMED_RESPONSE,
+                                    "HTTP " + status + " reply is not the expected JSON: "
+                                            + redactor.mask(Text.stripControlCharacters(String.valueOf(e.getMessage()))),
+                                    method, request.path(), status, attempt, redactor.safeCause(e)));
+        }
+        String retryAfter = response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+        Duration wait = RetryAfter.parse(retryAfter, clock);
+        return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(
+                        response.body(BodyExtractors.toDataBuffers()), MAX_ERROR_BODY_BYTES))
+                .map(HttpExchanger::toText)
+                .defaultIfEmpty("")
+                .flatMap(text -> Mono.error(errorDecoder.decode(status, method, request.path(), text, wait, attempt)));
+    }
+
+    private static <T> T decode(DataBuffer buffer, Function<InputStream, T> reader) {
+        try (InputStream in = buffer.asInputStream(true)) {
+            return reader.apply(in);
+        } catch (IOException e) {
+            throw new MalformedReplyException(e.getMessage());
+        }
+    }
+
+    private static String toText(DataBuffer buffer) {
+        try {
+            return buffer.toString(StandardCharsets.UTF_8);
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    private void logResponse(ApiRequest request, int status, int attempt, long start) {
+        if (log.isDebugEnabled()) {
+            log.debug(request.method() + " " + request.uriTemplate() + " -> " + status + " in "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms (attempt " + attempt + ")");
+        }
+    }
+
+    private static boolean isTransportFailure(Throwable e) {
+        return e instanceof WebClientException || e instanceof TimeoutException || hasCause(e, IOException.class);
+    }
+
+    private KoyebTransportException transportFailure(Throwable e, ApiRequest request, int attempt) {
+        String method = request.method().name();
+        KoyebTransportException.Reason reason;
+        String detail;
+        if (e instanceof TimeoutException) {
+            reason = KoyebTransportException.Reason.RESPONSE_TIMEOUT;
+            detail = "no complete response within " + responseTimeout.toMillis() + " ms";
+        } else if (hasCause(e, ConnectException.class) || hasCause(e, NoRouteToHostException.class)
+                || hasCause(e, UnknownHostException.class)) {
+            reason = KoyebTransportException.Reason.CONNECT;
+            detail = "could not connect (" + rootMessage(e) + ")";
+        } else {
+            reason = KoyebTransportException.Reason.CONNECTION_CLOSED;
+            detail = "connection failed before the reply was complete (" + rootMessage(e) + ")";
+        }
+        if (log.isDebugEnabled()) {
+            log.debug(method + " " + request.uriTemplate() + " -> " + reason + " (attempt " + attempt + ")");
+        }
+        return new KoyebTransportException(reason, redactor.mask(Text.stripControlCharacters(detail)), method,
+                request.path(), 0, attempt, redactor.safeCause(e));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        for (int i = 0; i < 16 && root.getCause() != null; i++) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A 2xx reply the client cannot read; becomes a MALFORMED_RESPONSE transport exception. */
+    static final class MalformedReplyException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedReplyException(@Nullable String message) {
+            super(message);
+        }
+    }
+}

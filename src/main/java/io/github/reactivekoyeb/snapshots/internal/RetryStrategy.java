@@ -1,0 +1,132 @@
+package io.github.reactivekoyeb.snapshots.internal;
+
+import io.github.reactivekoyeb.snapshots.KoyebApiException;
+import io.github.reactivekoyeb.snapshots.KoyebRateLimitException;
+import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
+import io.github.reactivekoyeb.snapshots.KoyebTransportException;
+import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * The one place that decides whether a failed try is sent again and after how long.
+ *
+ * <p>Reactor's {@code Retry.backoff} cannot take the delay from the failure ({@code Retry-After})
+ * and wraps the last failure in its own exception; this strategy emits the last failure itself.
+ * Delays run on {@link Schedulers#parallel()}, so virtual-time tests need no real waiting.
+ */
+final class RetryStrategy extends Retry {
+
+    /** Why a try is retried, also the {@code reason} tag of the retry metric. */
+    enum Reason {
+        SERVICE_UNAVAILABLE("503"), RATE_LIMITED("429"), CONNECT("connect"), TIMEOUT("timeout"),
+        CONNECTION_CLOSED("connection_closed");
+
+        final String tag;
+
+        Reason(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    /** Told about every retry before its wait starts; for logs and metrics. */
+    interface Listener {
+        Listener NONE = (request, reason, retry, delay) -> { };
+
+        void onRetry(ApiRequest request, Reason reason, long retry, Duration delay);
+    }
+
+    private final RetryPolicy policy;
+    private final ApiRequest request;
+    private final Listener listener;
+    private final DoubleSupplier random;
+
+    RetryStrategy(RetryPolicy policy, ApiRequest request, Listener listener, DoubleSupplier random) {
+        this.policy = policy;
+        this.request = request;
+        this.listener = listener;
+        this.random = random;
+    }
+
+    RetryStrategy(RetryPolicy policy, ApiRequest request, Listener listener) {
+        this(policy, request, listener, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    @Override
+    public Publisher<?> generateCompanion(Flux<RetrySignal> signals) {
+        long startNanos = System.nanoTime();
+        return signals.concatMap(signal -> {
+            Throwable failure = signal.failure();
+            long retriesSoFar = signal.totalRetries();
+            Reason reason = reasonToRetry(failure, request.resendable());
+            if (reason == null || retriesSoFar >= policy.maxRetries()) {
+                return Mono.error(failure);
+            }
+            Duration retryAfter = failure instanceof KoyebApiException api ? api.retryAfter().orElse(null) : null;
+            Duration delay = delayBeforeRetry(policy, retriesSoFar, retryAfter, random);
+            Duration budget = policy.maxElapsed().orElse(null);
+            if (budget != null && Duration.ofNanos(System.nanoTime() - startNanos).plus(delay).compareTo(budget) > 0) {
+                return Mono.error(failure);
+            }
+            listener.onRetry(request, reason, retriesSoFar + 1, delay);
+            return Mono.delay(delay, Schedulers.parallel());
+        });
+    }
+
+    /**
+     * Whether a failure may be retried, and why.
+     *
+     * @param failure what the try ended with
+     * @param resendable whether the request may be sent again after it may have reached the
+     *     server (GET, DELETE), as opposed to create and update
+     * @return the reason, or null when it must not be retried
+     */
+    static @Nullable Reason reasonToRetry(Throwable failure, boolean resendable) {
+        if (failure instanceof KoyebServiceUnavailableException) {
+            return Reason.SERVICE_UNAVAILABLE;
+        }
+        if (failure instanceof KoyebRateLimitException) {
+            return Reason.RATE_LIMITED;
+        }
+        if (failure instanceof KoyebTransportException transport) {
+            switch (transport.reason()) {
+                case CONNECT:
+                    return Reason.CONNECT;
+                case RESPONSE_TIMEOUT:
+                    return resendable ? Reason.TIMEOUT : null;
+                case CONNECTION_CLOSED:
+                    return resendable ? Reason.CONNECTION_CLOSED : null;
+                default:
+                    return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The wait before retry {@code retry} (0-based): the server's {@code Retry-After} capped by
+     * {@code maxBackoff} when there is one, else a uniform draw from {@code [b/2, b]} with
+     * {@code b = min(maxBackoff, initialBackoff * 2^retry)}.
+     */
+    static Duration delayBeforeRetry(RetryPolicy policy, long retry, @Nullable Duration retryAfter,
+            DoubleSupplier random) {
+        long maxNanos = policy.maxBackoff().toNanos();
+        if (retryAfter != null) {
+            return Duration.ofNanos(Math.min(retryAfter.toNanos(), maxNanos));
+        }
+        long base = policy.initialBackoff().toNanos();
+        for (long i = 0; i < retry && base < maxNanos; i++) {
+            base = base > maxNanos / 2 ? maxNanos : base * 2;
+        }
+        base = Math.min(base, maxNanos);
+        long half = base / 2;
+        return Duration.ofNanos(half + (long) (random.getAsDouble() * (base - half)));
+    }
+}

@@ -1,0 +1,172 @@
+package io.github.reactivekoyeb.snapshots.internal;
+
+import io.github.reactivekoyeb.snapshots.ErrorField;
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+
+/**
+ * The client's own JSON mapping of the wire format, independent of how the application configures
+ * Jackson: unknown fields ignored, 64-bit integers read from numbers or numeric strings,
+ * timestamps read leniently (RFC 3339 with {@code T} or a space, any offset).
+ *
+ * <p>The only class of the client that touches Jackson databind, so that another Jackson major
+ * version can be supported by replacing this one class.
+ */
+public final class WireJson {
+
+    private static final WireJson INSTANCE = new WireJson();
+
+    private static final DateTimeFormatter LENIENT_OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHmm", "Z").optionalEnd()
+            .toFormatter();
+
+    private final JsonMapper mapper;
+    private final ObjectReader snapshotReplyReader;
+    private final ObjectReader listReplyReader;
+
+    private WireJson() {
+        SimpleModule module = new SimpleModule("koyeb-wire");
+        module.addDeserializer(Instant.class, new LenientInstantDeserializer());
+        this.mapper = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .addModule(module)
+                .build();
+        this.snapshotReplyReader = mapper.readerFor(SnapshotReply.class);
+        this.listReplyReader = mapper.readerFor(ListSnapshotsReply.class);
+    }
+
+    /** The shared instance; thread-safe. */
+    public static WireJson get() {
+        return INSTANCE;
+    }
+
+    /** The mapper, for the fake server and tests in this library. */
+    public JsonMapper mapper() {
+        return mapper;
+    }
+
+    byte[] write(Object value) {
+        return mapper.writeValueAsBytes(value);
+    }
+
+    SnapshotReply readSnapshotReply(InputStream in) {
+        return snapshotReplyReader.readValue(in);
+    }
+
+    ListSnapshotsReply readListReply(InputStream in) {
+        return listReplyReader.readValue(in);
+    }
+
+    /**
+     * Reads an error body in any of the API's error shapes: {@code Error} and
+     * {@code ErrorWithFields} ({@code code} a string) or {@code google.rpc.Status} ({@code code}
+     * a number, given back as its decimal string).
+     *
+     * @return the parts found, or null when the body is not a JSON object
+     */
+    @Nullable ErrorBody readErrorBody(String body) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(body);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (tree == null || !tree.isObject()) {
+            return null;
+        }
+        JsonNode code = tree.get("code");
+        String errorCode = null;
+        if (code != null && code.isString()) {
+            errorCode = code.stringValue();
+        } else if (code != null && code.isIntegralNumber()) {
+            errorCode = code.asString();
+        }
+        JsonNode message = tree.get("message");
+        String errorMessage = message != null && message.isString() ? message.stringValue() : null;
+        List<ErrorField> fields = new ArrayList<>();
+        JsonNode fieldNodes = tree.get("fields");
+        if (fieldNodes != null && fieldNodes.isArray()) {
+            for (JsonNode node : fieldNodes.values()) {
+                if (node.isObject()) {
+                    fields.add(new ErrorField(textOrNull(node.get("field")), textOrNull(node.get("description"))));
+                }
+            }
+        }
+        return new ErrorBody(errorCode, errorMessage, fields);
+    }
+
+    private static @Nullable String textOrNull(@Nullable JsonNode node) {
+        return node != null && node.isString() ? node.stringValue() : null;
+    }
+
+    /** The parts of an error body. */
+    record ErrorBody(@Nullable String code, @Nullable String message, List<ErrorField> fields) {
+    }
+
+    /** Reads RFC 3339 timestamps with a {@code T} or a space between date and time, any offset. */
+    static final class LenientInstantDeserializer extends ValueDeserializer<Instant> {
+        @Override
+        public @Nullable Instant deserialize(JsonParser p, DeserializationContext ctxt) {
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                return Instant.ofEpochSecond(p.getLongValue());
+            }
+            String text = p.getValueAsString();
+            if (text == null || text.isBlank()) {
+                return null;
+            }
+            try {
+                return parseInstant(text.trim());
+            } catch (DateTimeParseException e) {
+                return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 timestamp");
+            }
+        }
+    }
+
+    /**
+     * Parses an RFC 3339 timestamp leniently.
+     *
+     * @param text the timestamp, e.g. {@code 2024-01-23T04:56:07.123Z}
+     * @return the instant
+     * @throws DateTimeParseException when it is not a timestamp
+     */
+    public static Instant parseInstant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            var parsed = LENIENT_OFFSET_DATE_TIME.parseBest(text, OffsetDateTime::from,
+                    java.time.LocalDateTime::from);
+            if (parsed instanceof OffsetDateTime odt) {
+                return odt.toInstant();
+            }
+            return ((java.time.LocalDateTime) parsed).toInstant(java.time.ZoneOffset.UTC);
+        }
+    }
+
+    /** The reply of get, create, update and delete: {@code {"snapshot": {...}}}. */
+    record SnapshotReply(@com.fasterxml.jackson.annotation.JsonProperty("snapshot") @Nullable Snapshot snapshot) {
+    }
+}

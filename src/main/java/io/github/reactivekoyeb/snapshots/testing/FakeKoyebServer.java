@@ -1,0 +1,692 @@
+package io.github.reactivekoyeb.snapshots.testing;
+
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.SnapshotStatus;
+import io.github.reactivekoyeb.snapshots.SnapshotType;
+import io.github.reactivekoyeb.snapshots.internal.ListSnapshotsReply;
+import io.github.reactivekoyeb.snapshots.internal.WireJson;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.std.ToStringSerializer;
+
+/**
+ * A fake Koyeb Snapshots API for tests: a real non-blocking HTTP server (Reactor Netty) on
+ * 127.0.0.1 and a random port, with Koyeb's semantics held in memory.
+ *
+ * <p><b>Store.</b> {@code GET /v1/snapshots} pages with {@code limit} (default 10, at most 100),
+ * {@code offset} and {@code has_next}, and filters on {@code organization_id}, repeated
+ * {@code statuses} and {@code region}. {@code POST /v1/snapshots} creates a snapshot in
+ * {@code CREATING} that reads {@code AVAILABLE} after the creation delay, and answers 400 with
+ * {@code fields} when {@code parent_volume_id} is missing. {@code POST /v1/snapshots/{id}}
+ * renames; {@code DELETE} marks {@code DELETING}, then {@code DELETED} after the deletion delay.
+ * An unknown id gives 404; with a token configured, a missing or wrong token gives 401. Like
+ * Koyeb's protobuf JSON, 64-bit integers are sent as strings (configurable).
+ *
+ * <p><b>Scripts and faults.</b> {@link #enqueue(FakeResponse)} replaces the answer to the next
+ * request (a status with {@code Retry-After}, a disconnect, a truncated body...);
+ * {@link #failNext(int, int)} is the shorthand for N failures; {@link #latency(Duration)} delays
+ * every answer.
+ *
+ * <p><b>Recording.</b> {@link #requests()} lists every request received, in order.
+ *
+ * <pre>{@code
+ * try (FakeKoyebServer server = FakeKoyebServer.builder().token("test-token").build()) {
+ *     server.seed(250);
+ *     ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder()
+ *             .baseUrl(server.baseUrl()).token("test-token").build();
+ *     server.failNext(1, 503, "1");
+ *     StepVerifier.create(client.listSnapshots()).expectNextCount(250).verifyComplete();
+ *     assertThat(server.requests()).hasSize(4);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #builder()}{@code .build()} and {@link #start()} bind the port before
+ * they return (a short blocking call, for test set-up threads only); {@link #close()} stops it.
+ */
+public final class FakeKoyebServer implements AutoCloseable {
+
+    /** The page size of a list request without {@code limit}, as on Koyeb: {@value}. */
+    public static final int DEFAULT_LIMIT = 10;
+    /** The largest page the server returns: {@value}. */
+    public static final int MAX_LIMIT = 100;
+
+    private static final String COLLECTION = "/v1/snapshots";
+    private static final String[] REGIONS = {"fra", "was", "sin"};
+
+    private final FakeSnapshotStore store;
+    private final @Nullable String token;
+    private final String organizationId;
+    private final String region;
+    private final JsonMapper json;
+    private final Queue<FakeResponse> script = new ConcurrentLinkedQueue<>();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile Duration latency;
+    private final DisposableServer server;
+
+    private FakeKoyebServer(Builder builder) {
+        this.store = new FakeSnapshotStore(builder.clock, builder.creationDelay, builder.deletionDelay);
+        this.token = builder.token;
+        this.organizationId = builder.organizationId;
+        this.region = builder.region;
+        this.latency = builder.latency;
+        JsonMapper mapper = WireJson.get().mapper();
+        if (builder.int64AsStrings) {
+            SimpleModule int64 = new SimpleModule("protobuf-int64");
+            int64.addSerializer(Long.class, ToStringSerializer.instance);
+            mapper = mapper.rebuild().addModule(int64).build();
+        }
+        this.json = mapper;
+        this.server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(builder.port)
+                .childOption(ChannelOption.SO_LINGER, -1)
+                .handle(this::handle)
+                .bindNow(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Starts a server with the defaults: no token required, creation and deletion delays of
+     * 1 s, no latency.
+     *
+     * @return the running server
+     */
+    public static FakeKoyebServer start() {
+        return builder().build();
+    }
+
+    /**
+     * A builder for a server with settings.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The base URL to give the client, e.g. {@code http://127.0.0.1:40123}.
+     *
+     * @return the URL, without a trailing slash
+     */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /**
+     * The port the server listens on.
+     *
+     * @return the port
+     */
+    public int port() {
+        return server.port();
+    }
+
+    // ---------------------------------------------------------------- store
+
+    /**
+     * Adds {@code count} generated snapshots, in order, after those already held: ids
+     * {@code snap-000001}..., names {@code snapshot-1}..., regions cycling through {@code fra},
+     * {@code was}, {@code sin}, every fifth {@code CREATING} and the others {@code AVAILABLE}.
+     *
+     * @param count how many
+     * @return the snapshots added, in order
+     */
+    public List<Snapshot> seed(int count) {
+        List<Snapshot> added = new ArrayList<>(count);
+        Instant base = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < count; i++) {
+            long n = ids.incrementAndGet();
+            Snapshot s = new Snapshot(String.format(Locale.ROOT, "snap-%06d", n), "snapshot-" + n,
+                    n * 1_073_741_824L, base.plusSeconds(n), base.plusSeconds(n), null, organizationId,
+                    "vol-" + (n % 7), REGIONS[(int) (n % REGIONS.length)],
+                    n % 5 == 0 ? SnapshotStatus.CREATING : SnapshotStatus.AVAILABLE,
+                    n % 2 == 0 ? SnapshotType.REMOTE : SnapshotType.LOCAL);
+            store.put(s);
+            added.add(s);
+        }
+        return added;
+    }
+
+    /**
+     * Adds (or replaces) a snapshot as it is; its status does not change by itself.
+     *
+     * @param snapshot the snapshot; its id must not be null
+     * @return the snapshot
+     */
+    public Snapshot put(Snapshot snapshot) {
+        Objects.requireNonNull(snapshot.id(), "snapshot.id");
+        store.put(snapshot);
+        return snapshot;
+    }
+
+    /**
+     * A snapshot as the API would return it now.
+     *
+     * @param id the id
+     * @return the snapshot, or empty when unknown
+     */
+    public Optional<Snapshot> snapshot(String id) {
+        return Optional.ofNullable(store.get(id));
+    }
+
+    /**
+     * Every snapshot held, in listing order, as the API would return them now.
+     *
+     * @return a new list
+     */
+    public List<Snapshot> snapshots() {
+        return store.all();
+    }
+
+    /**
+     * Forgets a snapshot at once (it then reads 404).
+     *
+     * @param id the id
+     * @return whether it was held
+     */
+    public boolean remove(String id) {
+        return store.remove(id);
+    }
+
+    /** Forgets every snapshot. */
+    public void clearSnapshots() {
+        store.clear();
+    }
+
+    /**
+     * How long a created snapshot stays {@code CREATING}.
+     *
+     * @param delay the delay, for snapshots created from now on
+     */
+    public void creationDelay(Duration delay) {
+        store.setCreationDelay(Objects.requireNonNull(delay, "delay"));
+    }
+
+    /**
+     * How long a deleted snapshot stays {@code DELETING}.
+     *
+     * @param delay the delay, for deletes from now on
+     */
+    public void deletionDelay(Duration delay) {
+        store.setDeletionDelay(Objects.requireNonNull(delay, "delay"));
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /**
+     * Replaces the answer to the next request not already scripted. Scripts are used in order.
+     *
+     * @param response the answer or fault
+     * @return this server
+     */
+    public FakeKoyebServer enqueue(FakeResponse response) {
+        script.add(Objects.requireNonNull(response, "response"));
+        return this;
+    }
+
+    /**
+     * The next {@code count} requests fail with this status and an {@code Error} body.
+     *
+     * @param count how many
+     * @param status the HTTP status
+     * @return this server
+     */
+    public FakeKoyebServer failNext(int count, int status) {
+        for (int i = 0; i < count; i++) {
+            enqueue(FakeResponse.status(status));
+        }
+        return this;
+    }
+
+    /**
+     * The next {@code count} requests fail with this status and {@code Retry-After}.
+     *
+     * @param count how many
+     * @param status the HTTP status
+     * @param retryAfter the header's value: seconds or an HTTP date
+     * @return this server
+     */
+    public FakeKoyebServer failNext(int count, int status, String retryAfter) {
+        for (int i = 0; i < count; i++) {
+            enqueue(FakeResponse.status(status).withRetryAfter(retryAfter));
+        }
+        return this;
+    }
+
+    /**
+     * Delays every answer (scripted or not) by this much.
+     *
+     * @param latency the added latency, zero for none
+     */
+    public void latency(Duration latency) {
+        this.latency = Objects.requireNonNull(latency, "latency");
+    }
+
+    /** Drops every scripted answer not used yet. */
+    public void clearScript() {
+        script.clear();
+    }
+
+    // ---------------------------------------------------------------- recording
+
+    /**
+     * Every request received so far, in order of arrival.
+     *
+     * @return an unmodifiable snapshot of the record
+     */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /**
+     * How many requests were received so far.
+     *
+     * @return the count
+     */
+    public int requestCount() {
+        return requests.size();
+    }
+
+    /**
+     * The last request received.
+     *
+     * @return the request
+     * @throws IllegalStateException if none was received
+     */
+    public RecordedRequest lastRequest() {
+        if (requests.isEmpty()) {
+            throw new IllegalStateException("no request received");
+        }
+        return requests.get(requests.size() - 1);
+    }
+
+    /** Forgets the requests recorded so far. */
+    public void clearRequests() {
+        requests.clear();
+    }
+
+    /** Stops the server; a request in flight is cut. */
+    @Override
+    public void close() {
+        server.disposeNow(Duration.ofSeconds(5));
+    }
+
+    @Override
+    public String toString() {
+        return "FakeKoyebServer{" + baseUrl() + '}';
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                .flatMap(body -> {
+                    RecordedRequest recorded = record(request, body);
+                    FakeResponse scripted = script.poll();
+                    Duration wait = latency.plus(scripted == null ? Duration.ZERO : scripted.delay());
+                    Mono<Void> answer = Mono.defer(() -> answer(recorded, scripted, response));
+                    return wait.isZero() ? answer : Mono.delay(wait).then(answer);
+                });
+    }
+
+    private RecordedRequest record(HttpServerRequest request, String body) {
+        String uri = request.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        String rawQuery = q < 0 ? null : uri.substring(q + 1);
+        Map<String, List<String>> params = rawQuery == null ? Map.of()
+                : new QueryStringDecoder(rawQuery, StandardCharsets.UTF_8, false).parameters();
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        request.requestHeaders().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT),
+                k -> new ArrayList<>()).add(h.getValue()));
+        RecordedRequest recorded = new RecordedRequest(request.method().name(), path, rawQuery, params, headers, body,
+                Instant.now());
+        requests.add(recorded);
+        return recorded;
+    }
+
+    private Mono<Void> answer(RecordedRequest request, @Nullable FakeResponse scripted, HttpServerResponse response) {
+        if (scripted != null && scripted.kind() != FakeResponse.Kind.DELAY_THEN_STORE) {
+            return scripted(scripted, response);
+        }
+        Reply reply = route(request);
+        response.status(reply.status).header("Content-Type", "application/json");
+        return response.sendString(Mono.just(reply.body), StandardCharsets.UTF_8).then();
+    }
+
+    private Mono<Void> scripted(FakeResponse scripted, HttpServerResponse response) {
+        switch (scripted.kind()) {
+            case DISCONNECT:
+                return Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close()));
+            case RESET:
+                return Mono.fromRunnable(() -> response.withConnection(c -> {
+                    c.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                    c.channel().close();
+                }));
+            case TRUNCATE: {
+                byte[] bytes = Objects.requireNonNull(scripted.body()).getBytes(StandardCharsets.UTF_8);
+                scripted.headers().forEach(response::header);
+                response.status(scripted.statusCode()).header("Content-Length", String.valueOf(bytes.length));
+                String half = new String(bytes, 0, bytes.length / 2, StandardCharsets.UTF_8);
+                return response.sendString(Mono.just(half)).then()
+                        .then(Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
+            }
+            case DRIP: {
+                byte[] bytes = Objects.requireNonNull(scripted.body()).getBytes(StandardCharsets.UTF_8);
+                scripted.headers().forEach(response::header);
+                response.status(scripted.statusCode()).header("Content-Length", String.valueOf(bytes.length));
+                Flux<byte[]> drip = Flux.range(0, bytes.length)
+                        .delayElements(scripted.dripInterval())
+                        .map(i -> new byte[] {bytes[i]});
+                return response.sendByteArray(drip).then();
+            }
+            default: {
+                response.status(scripted.statusCode());
+                scripted.headers().forEach(response::header);
+                String body = scripted.body();
+                return body == null ? response.send().then()
+                        : response.sendString(Mono.just(body), StandardCharsets.UTF_8).then();
+            }
+        }
+    }
+
+    private record Reply(int status, String body) {
+    }
+
+    private Reply route(RecordedRequest request) {
+        if (token != null && !("Bearer " + token).equals(request.header("authorization"))) {
+            return error(401, "the token is missing or not valid");
+        }
+        String path = request.path();
+        if (path.equals(COLLECTION)) {
+            switch (request.method()) {
+                case "GET":
+                    return list(request);
+                case "POST":
+                    return create(request);
+                default:
+                    return error(405, "method not allowed");
+            }
+        }
+        if (!path.startsWith(COLLECTION + "/") || path.indexOf('/', COLLECTION.length() + 1) >= 0) {
+            return error(404, "no such route: " + path);
+        }
+        String id = URLDecoder.decode(path.substring(COLLECTION.length() + 1).replace("+", "%2B"),
+                StandardCharsets.UTF_8);
+        Snapshot result;
+        switch (request.method()) {
+            case "GET":
+                result = store.get(id);
+                break;
+            case "POST": {
+                JsonNode body = parse(request.body());
+                if (body == null) {
+                    return validation("name", "body is not a JSON object");
+                }
+                result = store.rename(id, text(body, "name"));
+                break;
+            }
+            case "DELETE":
+                result = store.delete(id);
+                break;
+            default:
+                return error(405, "method not allowed");
+        }
+        return result == null ? error(404, "Snapshot not found") : snapshotReply(result);
+    }
+
+    private Reply list(RecordedRequest request) {
+        long offset;
+        int limit;
+        try {
+            String o = request.queryParameter("offset");
+            String l = request.queryParameter("limit");
+            offset = o == null || o.isEmpty() ? 0 : Long.parseLong(o);
+            limit = l == null || l.isEmpty() ? DEFAULT_LIMIT : Integer.parseInt(l);
+        } catch (NumberFormatException e) {
+            return validation("limit", "limit and offset must be integers");
+        }
+        if (offset < 0 || limit < 0) {
+            return validation(offset < 0 ? "offset" : "limit", "must not be negative");
+        }
+        if (limit == 0) {
+            limit = DEFAULT_LIMIT;
+        }
+        limit = Math.min(limit, MAX_LIMIT);
+        Set<SnapshotStatus> statuses = EnumSet.noneOf(SnapshotStatus.class);
+        for (String s : request.queryParameters("statuses")) {
+            SnapshotStatus status = SnapshotStatus.fromWireValue(s);
+            if (status == null || status == SnapshotStatus.UNKNOWN) {
+                return validation("statuses", "unknown status " + s);
+            }
+            statuses.add(status);
+        }
+        FakeSnapshotStore.Page page = store.page(FakeSnapshotStore.filter(request.queryParameter("organization_id"),
+                statuses, request.queryParameter("region")), offset, limit);
+        boolean hasNext = offset + limit < page.total();
+        return new Reply(200, json.writeValueAsString(new ListSnapshotsReply(page.items(), (long) limit, offset, hasNext)));
+    }
+
+    private Reply create(RecordedRequest request) {
+        JsonNode body = parse(request.body());
+        String parent = body == null ? null : text(body, "parent_volume_id");
+        if (parent == null || parent.isBlank()) {
+            return validation("parent_volume_id", "must be set to the id of the volume to snapshot");
+        }
+        Instant now = store.now();
+        Snapshot created = store.create(new Snapshot(UUID.randomUUID().toString(), text(body, "name"), 10_737_418_240L,
+                now, now, null, organizationId, parent, region, SnapshotStatus.CREATING, SnapshotType.LOCAL));
+        return snapshotReply(created);
+    }
+
+    private Reply snapshotReply(Snapshot snapshot) {
+        return new Reply(200, json.writeValueAsString(Map.of("snapshot", snapshot)));
+    }
+
+    private @Nullable JsonNode parse(String body) {
+        try {
+            JsonNode node = json.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static @Nullable String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isString() ? value.stringValue() : null;
+    }
+
+    private Reply error(int status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("code", codeFor(status));
+        body.put("message", message);
+        return new Reply(status, json.writeValueAsString(body));
+    }
+
+    private Reply validation(String field, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", 400);
+        body.put("code", "invalid_argument");
+        body.put("message", "validation error");
+        body.put("fields", List.of(Map.of("field", field, "description", description)));
+        return new Reply(400, json.writeValueAsString(body));
+    }
+
+    static String codeFor(int status) {
+        switch (status) {
+            case 400:
+                return "invalid_argument";
+            case 401:
+                return "unauthenticated";
+            case 403:
+                return "permission_denied";
+            case 404:
+                return "not_found";
+            case 429:
+                return "resource_exhausted";
+            case 503:
+                return "unavailable";
+            default:
+                return HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '_');
+        }
+    }
+
+    /** Settings of a {@link FakeKoyebServer}. Not thread-safe. */
+    public static final class Builder {
+        private @Nullable String token;
+        private Duration creationDelay = Duration.ofSeconds(1);
+        private Duration deletionDelay = Duration.ofSeconds(1);
+        private Duration latency = Duration.ZERO;
+        private String organizationId = "org-fake";
+        private String region = "fra";
+        private boolean int64AsStrings = true;
+        private Clock clock = Clock.systemUTC();
+        private int port;
+
+        private Builder() {
+        }
+
+        /**
+         * Requires {@code Authorization: Bearer <token>} on every request (else 401).
+         *
+         * @param token the token, or null to accept any request
+         * @return this builder
+         */
+        public Builder token(@Nullable String token) {
+            this.token = token;
+            return this;
+        }
+
+        /**
+         * How long a created snapshot stays {@code CREATING}; default 1 s.
+         *
+         * @param delay the delay
+         * @return this builder
+         */
+        public Builder creationDelay(Duration delay) {
+            this.creationDelay = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /**
+         * How long a deleted snapshot stays {@code DELETING}; default 1 s.
+         *
+         * @param delay the delay
+         * @return this builder
+         */
+        public Builder deletionDelay(Duration delay) {
+            this.deletionDelay = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /**
+         * Added to every answer; default none.
+         *
+         * @param latency the latency
+         * @return this builder
+         */
+        public Builder latency(Duration latency) {
+            this.latency = Objects.requireNonNull(latency, "latency");
+            return this;
+        }
+
+        /**
+         * The organization of created and seeded snapshots; default {@code org-fake}.
+         *
+         * @param organizationId the id
+         * @return this builder
+         */
+        public Builder organizationId(String organizationId) {
+            this.organizationId = Objects.requireNonNull(organizationId, "organizationId");
+            return this;
+        }
+
+        /**
+         * The region of created snapshots; default {@code fra}.
+         *
+         * @param region the region
+         * @return this builder
+         */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /**
+         * Whether 64-bit integers ({@code size}, {@code limit}, {@code offset}) are sent as JSON
+         * strings, as Koyeb's protobuf JSON does; default true.
+         *
+         * @param asStrings false to send JSON numbers
+         * @return this builder
+         */
+        public Builder int64AsStrings(boolean asStrings) {
+            this.int64AsStrings = asStrings;
+            return this;
+        }
+
+        /**
+         * The clock of the life-cycle transitions; default the system clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The port to listen on; default 0, a free port.
+         *
+         * @param port the port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Starts the server on 127.0.0.1; returns once the port is bound.
+         *
+         * @return the running server
+         */
+        public FakeKoyebServer build() {
+            return new FakeKoyebServer(this);
+        }
+    }
+}

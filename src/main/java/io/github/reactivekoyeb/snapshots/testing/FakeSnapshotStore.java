@@ -1,0 +1,155 @@
+package io.github.reactivekoyeb.snapshots.testing;
+
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.SnapshotStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fake server's in-memory snapshots, in creation order, with Koyeb's life cycle computed from
+ * the clock: a created snapshot reads {@code CREATING} until {@code creationDelay} has passed,
+ * then {@code AVAILABLE}; a deleted one reads {@code DELETING} until {@code deletionDelay} has
+ * passed, then {@code DELETED}. Thread-safe (every method holds the store's lock briefly).
+ */
+final class FakeSnapshotStore {
+
+    private static final class Entry {
+        Snapshot snapshot;
+        final @Nullable Instant availableAt;
+        @Nullable Instant deletedAt;
+
+        Entry(Snapshot snapshot, @Nullable Instant availableAt) {
+            this.snapshot = snapshot;
+            this.availableAt = availableAt;
+        }
+
+        Snapshot view(Instant now) {
+            Snapshot s = snapshot;
+            if (deletedAt != null) {
+                boolean gone = !now.isBefore(deletedAt);
+                return new Snapshot(s.id(), s.name(), s.size(), s.createdAt(), gone ? deletedAt : s.updatedAt(),
+                        gone ? deletedAt : null, s.organizationId(), s.parentVolumeId(), s.region(),
+                        gone ? SnapshotStatus.DELETED : SnapshotStatus.DELETING, s.type());
+            }
+            if (availableAt != null && s.status() == SnapshotStatus.CREATING && !now.isBefore(availableAt)) {
+                return new Snapshot(s.id(), s.name(), s.size(), s.createdAt(), availableAt, s.deletedAt(),
+                        s.organizationId(), s.parentVolumeId(), s.region(), SnapshotStatus.AVAILABLE, s.type());
+            }
+            return s;
+        }
+    }
+
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Clock clock;
+    private volatile Duration creationDelay;
+    private volatile Duration deletionDelay;
+
+    FakeSnapshotStore(Clock clock, Duration creationDelay, Duration deletionDelay) {
+        this.clock = clock;
+        this.creationDelay = creationDelay;
+        this.deletionDelay = deletionDelay;
+    }
+
+    void setCreationDelay(Duration delay) {
+        this.creationDelay = delay;
+    }
+
+    void setDeletionDelay(Duration delay) {
+        this.deletionDelay = delay;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    synchronized void put(Snapshot snapshot) {
+        entries.put(snapshot.id(), new Entry(snapshot, null));
+    }
+
+    synchronized Snapshot create(Snapshot creating) {
+        Entry entry = new Entry(creating, now().plus(creationDelay));
+        entries.put(creating.id(), entry);
+        return entry.view(now());
+    }
+
+    synchronized @Nullable Snapshot get(String id) {
+        Entry entry = entries.get(id);
+        return entry == null ? null : entry.view(now());
+    }
+
+    synchronized @Nullable Snapshot rename(String id, @Nullable String name) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return null;
+        }
+        Instant now = now();
+        Snapshot s = entry.snapshot;
+        entry.snapshot = new Snapshot(s.id(), name, s.size(), s.createdAt(), now, s.deletedAt(), s.organizationId(),
+                s.parentVolumeId(), s.region(), s.status(), s.type());
+        return entry.view(now);
+    }
+
+    synchronized @Nullable Snapshot delete(String id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return null;
+        }
+        if (entry.deletedAt == null) {
+            entry.deletedAt = now().plus(deletionDelay);
+        }
+        return entry.view(now());
+    }
+
+    synchronized boolean remove(String id) {
+        return entries.remove(id) != null;
+    }
+
+    synchronized void clear() {
+        entries.clear();
+    }
+
+    /** One page of the snapshots matching the filter, and the number of matches in all. */
+    synchronized Page page(Predicate<Snapshot> filter, long offset, int limit) {
+        Instant now = now();
+        List<Snapshot> items = new ArrayList<>(Math.min(limit, 128));
+        long matched = 0;
+        for (Entry entry : entries.values()) {
+            Snapshot view = entry.view(now);
+            if (!filter.test(view)) {
+                continue;
+            }
+            if (matched >= offset && items.size() < limit) {
+                items.add(view);
+            }
+            matched++;
+        }
+        return new Page(items, matched);
+    }
+
+    synchronized List<Snapshot> all() {
+        Instant now = now();
+        List<Snapshot> all = new ArrayList<>(entries.size());
+        for (Entry entry : entries.values()) {
+            all.add(entry.view(now));
+        }
+        return all;
+    }
+
+    static Predicate<Snapshot> filter(@Nullable String organizationId, Set<SnapshotStatus> statuses,
+            @Nullable String region) {
+        return s -> (organizationId == null || organizationId.equals(s.organizationId()))
+                && (statuses.isEmpty() || statuses.contains(s.status()))
+                && (region == null || region.equals(s.region()));
+    }
+
+    record Page(List<Snapshot> items, long total) {
+    }
+}

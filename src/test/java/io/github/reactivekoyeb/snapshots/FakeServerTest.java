@@ -1,0 +1,52 @@
+package io.github.reactivekoyeb.snapshots;
+
+import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Base of the tests that talk to a {@link FakeKoyebServer} over real HTTP. */
+abstract class FakeServerTest {
+
+    static final String TOKEN = "tok_test_0123456789abcdefSECRET";
+
+    FakeKoyebServer server;
+    private final List<ReactiveSnapshotsClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() {
+        server = FakeKoyebServer.builder().token(TOKEN).creationDelay(Duration.ofMillis(300))
+                .deletionDelay(Duration.ofMillis(300)).build();
+    }
+
+    @AfterEach
+    void stopServer() {
+        clients.forEach(ReactiveSnapshotsClient::close);
+        server.close();
+    }
+
+    /** A builder pointed at the fake server, with the token and fast retries. */
+    ReactiveSnapshotsClient.Builder clientBuilder() {
+        return ReactiveSnapshotsClient.builder()
+                .baseUrl(server.baseUrl())
+                .token(TOKEN)
+                .responseTimeout(Duration.ofSeconds(5))
+                .retryPolicy(fastRetries(3));
+    }
+
+    ReactiveSnapshotsClient client() {
+        return track(clientBuilder().build());
+    }
+
+    ReactiveSnapshotsClient track(ReactiveSnapshotsClient client) {
+        clients.add(client);
+        return client;
+    }
+
+    static RetryPolicy fastRetries(int maxRetries) {
+        return RetryPolicy.builder().maxRetries(maxRetries).initialBackoff(Duration.ofMillis(10))
+                .maxBackoff(Duration.ofMillis(50)).build();
+    }
+}
