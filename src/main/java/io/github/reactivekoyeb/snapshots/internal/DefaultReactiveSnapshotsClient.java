@@ -100,8 +100,10 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
     /** A list reply as a page: absent parts read as empty, or as what was asked for. */
     static SnapshotPage toPage(ListSnapshotsReply reply, int pageSize, long offset) {
         List<Snapshot> snapshots = reply.snapshots() == null ? List.of() : reply.snapshots();
-        if (snapshots.contains(null)) {
-            throw new HttpExchanger.MalformedReplyException("snapshots holds a null element");
+        for (Snapshot snapshot : snapshots) {
+            if (snapshot == null) {
+                throw new HttpExchanger.MalformedReplyException("snapshots holds a null element");
+            }
         }
         long pageOffset = reply.offset() == null || reply.offset() < 0 ? offset : reply.offset();
         long limit = reply.limit() == null || reply.limit() <= 0 ? pageSize : reply.limit();

@@ -131,7 +131,7 @@ final class HttpExchanger {
                     .onErrorMap(e -> !(e instanceof KoyebException) && !isTransportFailure(e),
                             e -> new KoyebTransportException(KoyebTransportException.Reason.MALFORMED_RESPONSE,
                                     "HTTP " + status + " reply is not the expected JSON: "
-                                            + redactor.mask(Text.stripControlCharacters(String.valueOf(e.getMessage()))),
+                                            + redactor.mask(Text.stripControlCharacters(describe(e))),
                                     method, request.path(), status, attempt, redactor.safeCause(e)));
         }
         String retryAfter = response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER);
@@ -190,6 +190,11 @@ final class HttpExchanger {
         }
         return new KoyebTransportException(reason, redactor.mask(Text.stripControlCharacters(detail)), method,
                 request.path(), 0, attempt, redactor.safeCause(e));
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
     }
 
     private static String rootMessage(Throwable e) {
