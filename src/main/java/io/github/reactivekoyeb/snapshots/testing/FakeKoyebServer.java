@@ -5,7 +5,13 @@ import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.SnapshotType;
 import io.github.reactivekoyeb.snapshots.internal.ListSnapshotsReply;
 import io.github.reactivekoyeb.snapshots.internal.WireJson;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URLDecoder;
@@ -396,12 +402,18 @@ public final class FakeKoyebServer implements AutoCloseable {
                     c.channel().close();
                 }));
             case TRUNCATE: {
+                // written below Reactor Netty's HTTP layer, which would otherwise complete the body
                 byte[] bytes = Objects.requireNonNull(scripted.body()).getBytes(StandardCharsets.UTF_8);
-                scripted.headers().forEach(response::header);
-                response.status(scripted.statusCode()).header("Content-Length", String.valueOf(bytes.length));
-                String half = new String(bytes, 0, bytes.length / 2, StandardCharsets.UTF_8);
-                return response.sendString(Mono.just(half)).then()
-                        .then(Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
+                DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(scripted.statusCode()));
+                scripted.headers().forEach((name, value) -> head.headers().set(name, value));
+                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+                response.withConnection(c -> {
+                    c.channel().write(head);
+                    c.channel().writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes, 0, bytes.length / 2)))
+                            .addListener(ChannelFutureListener.CLOSE);
+                });
+                return Mono.never();
             }
             case DRIP: {
                 byte[] bytes = Objects.requireNonNull(scripted.body()).getBytes(StandardCharsets.UTF_8);

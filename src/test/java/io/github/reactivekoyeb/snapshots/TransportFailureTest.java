@@ -1,0 +1,129 @@
+package io.github.reactivekoyeb.snapshots;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** Replies that are not usable become typed error signals naming the method and path, never a hang. */
+class TransportFailureTest extends FakeServerTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private KoyebTransportException transportErrorOf(Mono<?> call) {
+        Throwable[] seen = new Throwable[1];
+        StepVerifier.create(call).consumeErrorWith(e -> seen[0] = e).verify(TIMEOUT);
+        assertThat(seen[0]).isInstanceOf(KoyebTransportException.class);
+        return (KoyebTransportException) seen[0];
+    }
+
+    private ReactiveSnapshotsClient noRetry() {
+        return track(clientBuilder().retryPolicy(RetryPolicy.none()).build());
+    }
+
+    @Test
+    void htmlWithStatus200IsAMalformedResponse() {
+        server.enqueue(FakeResponse.status(200).withBody("<html>captive portal</html>", "text/html"));
+        KoyebTransportException e = transportErrorOf(client().getSnapshot("abc"));
+        assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+        assertThat(e.statusCode()).isEqualTo(200);
+        assertThat(e.attempts()).isEqualTo(1); // a malformed reply is not retried
+        assertThat(e.getMessage()).contains("GET /v1/snapshots/abc");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void jsonOfTheWrongShapeIsAMalformedResponse() {
+        server.enqueue(FakeResponse.json(200, "{\"snapshot\":\"not an object\"}"));
+        assertThat(transportErrorOf(client().getSnapshot("abc")).reason())
+                .isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+        server.enqueue(FakeResponse.json(200, "[1,2,3]"));
+        assertThat(transportErrorOf(client().getSnapshot("abc")).reason())
+                .isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+        server.enqueue(FakeResponse.json(200, "{\"snapshots\":{\"id\":1},\"has_next\":true}"));
+        assertThat(transportErrorOf(client().listSnapshots().then()).reason())
+                .isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+        server.enqueue(FakeResponse.json(200, "{\"snapshots\":[null],\"has_next\":false}"));
+        assertThat(transportErrorOf(client().listSnapshots().then()).reason())
+                .isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+        server.enqueue(FakeResponse.json(200, "{\"snapshot\":{\"id\":\"a\",\"created_at\":\"yesterday\"}}"));
+        assertThat(transportErrorOf(client().getSnapshot("abc")).reason())
+                .isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+    }
+
+    @Test
+    void aReplyWithoutTheSnapshotIsAMalformedResponseNotANull() {
+        server.enqueue(FakeResponse.json(200, "{}"));
+        KoyebTransportException e = transportErrorOf(client().deleteSnapshot("abc"));
+        assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+        assertThat(e.getMessage()).contains("DELETE /v1/snapshots/abc").contains("no snapshot");
+    }
+
+    @Test
+    void anEmptySuccessBodyIsAMalformedResponse() {
+        server.enqueue(FakeResponse.status(200).withoutBody());
+        KoyebTransportException e = transportErrorOf(client().getSnapshot("abc"));
+        assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+        assertThat(e.getMessage()).contains("empty body");
+    }
+
+    @Test
+    void truncatedJsonWithAMatchingLengthIsAMalformedResponse() {
+        server.enqueue(FakeResponse.json(200, "{\"snapshot\":{\"id\":\"a\",\"na"));
+        assertThat(transportErrorOf(client().getSnapshot("abc")).reason())
+                .isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+    }
+
+    @Test
+    void aBodyCutShortByTheConnectionIsConnectionClosed() {
+        server.enqueue(RetryTest.fault("truncate"));
+        KoyebTransportException e = transportErrorOf(noRetry().getSnapshot("snap-000001"));
+        assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.CONNECTION_CLOSED);
+        assertThat(e.getMessage()).contains("GET /v1/snapshots/snap-000001");
+    }
+
+    @Test
+    void aResponseLargerThanTheLimitFailsWithAClearMessage() {
+        String big = "{\"snapshot\":{\"id\":\"a\",\"name\":\"" + "n".repeat(5000) + "\"}}";
+        server.enqueue(FakeResponse.json(200, big));
+        ReactiveSnapshotsClient client = track(clientBuilder().maxResponseSize(2048).build());
+        KoyebTransportException e = transportErrorOf(client.getSnapshot("abc"));
+        assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.RESPONSE_TOO_LARGE);
+        assertThat(e.getMessage()).contains("2048").contains("maxResponseSize");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aResponseThatDoesNotArriveInTimeIsAResponseTimeout() {
+        server.latency(Duration.ofSeconds(3));
+        ReactiveSnapshotsClient client = track(clientBuilder().retryPolicy(RetryPolicy.none())
+                .responseTimeout(Duration.ofMillis(200)).build());
+        long start = System.nanoTime();
+        KoyebTransportException e = transportErrorOf(client.getSnapshot("abc"));
+        assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.RESPONSE_TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aBodyThatDripsBeyondTheTimeoutIsAResponseTimeout() {
+        server.enqueue(FakeResponse.drip("{\"snapshot\":{\"id\":\"a\"}}", Duration.ofMillis(100)));
+        ReactiveSnapshotsClient client = track(clientBuilder().retryPolicy(RetryPolicy.none())
+                .responseTimeout(Duration.ofMillis(500)).build());
+        KoyebTransportException e = transportErrorOf(client.getSnapshot("abc"));
+        assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.RESPONSE_TIMEOUT);
+    }
+
+    @Test
+    void responseTimeoutBoundsEachPageNotTheWholeListing() {
+        server.seed(50);
+        server.latency(Duration.ofMillis(100));
+        ReactiveSnapshotsClient client = track(clientBuilder().retryPolicy(RetryPolicy.none())
+                .responseTimeout(Duration.ofMillis(400)).build());
+        // 10 pages x 100 ms = 1 s in all, more than the timeout, each page well within it
+        StepVerifier.create(client.listSnapshots(ListSnapshotsRequest.builder().pageSize(5).build()))
+                .expectNextCount(50).expectComplete().verify(TIMEOUT);
+    }
+}
