@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,5 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param field the name of the field, e.g. {@code parent_volume_id}
  * @param description what is wrong with it
  */
-public record ErrorField(@Nullable String field, @Nullable String description) {
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ErrorField(@JsonProperty("field") @Nullable String field,
+        @JsonProperty("description") @Nullable String description) {
 }

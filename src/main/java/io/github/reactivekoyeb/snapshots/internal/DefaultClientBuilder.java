@@ -184,10 +184,15 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
             builder = WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient));
             onClose = () -> pool.disposeLater().subscribe();
         }
-        // an application's default Authorization (meant for another API) must never reach Koyeb
-        builder.defaultHeaders(headers -> headers.remove(HttpHeaders.AUTHORIZATION));
-        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, retryPolicy, responseTimeout,
-                maxResponseSize, clock);
+        // an application's default Authorization (meant for another API) must never reach Koyeb,
+        // and Spring must never log our request headers, whatever the application enabled
+        builder.defaultHeaders(headers -> headers.remove(HttpHeaders.AUTHORIZATION))
+                .codecs(codecs -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
+        // read the version resource and build the JSON mapper here, on the caller's thread, never
+        // lazily on an event loop
+        WireJson.get();
+        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, ClientVersion.USER_AGENT,
+                retryPolicy, responseTimeout, maxResponseSize, clock);
         return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, onClose);
     }
 

@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -46,11 +47,14 @@ final class HttpExchanger {
     /** The request attribute {@code WebClient} reads the URI template from, for observations. */
     static final String URI_TEMPLATE_ATTRIBUTE = WebClient.class.getName() + ".uriTemplate";
 
+    private static final List<MediaType> ACCEPT_JSON = List.of(MediaType.APPLICATION_JSON);
+
     private static final Log log = LogFactory.getLog("io.github.reactivekoyeb.snapshots.http");
 
     private final WebClient webClient;
     private final String baseUrl;
     private final @Nullable String token;
+    private final String userAgent;
     private final RetryPolicy retryPolicy;
     private final Duration responseTimeout;
     private final int maxResponseSize;
@@ -59,11 +63,12 @@ final class HttpExchanger {
     private final Redactor redactor;
     private final RetryStrategy.Listener retryListener;
 
-    HttpExchanger(WebClient webClient, String baseUrl, @Nullable String token, RetryPolicy retryPolicy,
-            Duration responseTimeout, int maxResponseSize, Clock clock) {
+    HttpExchanger(WebClient webClient, String baseUrl, @Nullable String token, String userAgent,
+            RetryPolicy retryPolicy, Duration responseTimeout, int maxResponseSize, Clock clock) {
         this.webClient = webClient;
         this.baseUrl = baseUrl;
         this.token = token;
+        this.userAgent = userAgent;
         this.retryPolicy = retryPolicy;
         this.responseTimeout = responseTimeout;
         this.maxResponseSize = maxResponseSize;
@@ -105,8 +110,8 @@ final class HttpExchanger {
     }
 
     private void addHeaders(HttpHeaders headers) {
-        headers.setAccept(java.util.List.of(MediaType.APPLICATION_JSON));
-        headers.set(HttpHeaders.USER_AGENT, ClientVersion.USER_AGENT);
+        headers.setAccept(ACCEPT_JSON);
+        headers.set(HttpHeaders.USER_AGENT, userAgent);
         if (token != null) {
             headers.setBearerAuth(token);
         } else {

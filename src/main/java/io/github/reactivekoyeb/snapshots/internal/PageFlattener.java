@@ -47,6 +47,7 @@ final class PageFlattener extends Flux<Snapshot> {
         private volatile boolean upstreamDone;
         private volatile @Nullable Throwable error;
         private volatile @Nullable SnapshotPage pending;
+        private volatile @Nullable Throwable badRequest;
 
         // touched only inside the drain loop (and upstream only after onSubscribe)
         private @Nullable Subscription upstream;
@@ -93,10 +94,16 @@ final class PageFlattener extends Flux<Snapshot> {
 
         @Override
         public void request(long n) {
-            if (Operators.validate(n)) {
+            if (n <= 0) {
+                badRequest = new IllegalArgumentException("§3.9 violated: positive request amount required but it was " + n);
+                Subscription s = upstream;
+                if (s != null) {
+                    s.cancel();
+                }
+            } else {
                 Operators.addCap(REQUESTED, this, n);
-                drain();
             }
+            drain();
         }
 
         @Override
@@ -122,6 +129,14 @@ final class PageFlattener extends Flux<Snapshot> {
                     terminated = true;
                     current = List.of();
                     pending = null;
+                    return;
+                }
+                Throwable invalid = badRequest;
+                if (invalid != null) {
+                    terminated = true;
+                    current = List.of();
+                    pending = null;
+                    actual.onError(invalid);
                     return;
                 }
                 if (index == current.size()) {

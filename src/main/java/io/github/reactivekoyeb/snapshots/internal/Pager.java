@@ -74,10 +74,12 @@ final class Pager extends Flux<SnapshotPage> {
 
         @Override
         public void request(long n) {
-            if (Operators.validate(n)) {
+            if (n <= 0) {
+                failed = new IllegalArgumentException("§3.9 violated: positive request amount required but it was " + n);
+            } else {
                 Operators.addCap(REQUESTED, this, n);
-                drain();
             }
+            drain();
         }
 
         @Override
@@ -107,6 +109,10 @@ final class Pager extends Flux<SnapshotPage> {
                 Throwable error = failed;
                 if (error != null) {
                     done = true;
+                    Disposable d = inFlight;
+                    if (d != null) {
+                        d.dispose();
+                    }
                     actual.onError(error);
                     return;
                 }

@@ -1,0 +1,52 @@
+package io.github.reactivekoyeb.snapshots.internal;
+
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.SnapshotPage;
+import java.util.List;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.tck.PublisherVerification;
+import org.reactivestreams.tck.TestEnvironment;
+import org.testng.SkipException;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Reactive Streams TCK against {@link Pager}: one page per element, pages served from
+ * memory (the HTTP side is covered by the other tests), some synchronously and some on another
+ * thread so that both orders of arrival are exercised.
+ */
+public class PagerTckTest extends PublisherVerification<SnapshotPage> {
+
+    public PagerTckTest() {
+        super(new TestEnvironment(300));
+    }
+
+    static Mono<SnapshotPage> page(long offset, long total, int size) {
+        long end = Math.min(total, offset + size);
+        List<Snapshot> items = new java.util.ArrayList<>();
+        for (long i = offset; i < end; i++) {
+            items.add(new Snapshot("s" + i, null, null, null, null, null, null, null, null, null, null));
+        }
+        Mono<SnapshotPage> page = Mono.just(new SnapshotPage(items, offset, size, end < total));
+        return offset % 2 == 0 ? page : page.publishOn(reactor.core.scheduler.Schedulers.parallel());
+    }
+
+    @Override
+    public Publisher<SnapshotPage> createPublisher(long elements) {
+        if (elements == 0) {
+            throw new SkipException("a listing always emits at least its first page");
+        }
+        return new Pager(offset -> page(offset, elements, 1), 0);
+    }
+
+    @Override
+    public Publisher<SnapshotPage> createFailedPublisher() {
+        // none: a listing is never in a failed state before demand; a failing page fails only once
+        // requested, which PagingTest and RetryTest cover over HTTP
+        return null;
+    }
+
+    @Override
+    public long maxElementsFromPublisher() {
+        return 1024;
+    }
+}
