@@ -45,6 +45,18 @@ abstract class FakeServerTest {
         return client;
     }
 
+    /** A client that never retries. */
+    ReactiveSnapshotsClient noRetry() {
+        return track(clientBuilder().retryPolicy(RetryPolicy.none()).build());
+    }
+
+    /** The error signal of a call, which must end with one within 15 s. */
+    static Throwable errorOf(org.reactivestreams.Publisher<?> call) {
+        Throwable[] seen = new Throwable[1];
+        reactor.test.StepVerifier.create(call).consumeErrorWith(e -> seen[0] = e).verify(Duration.ofSeconds(15));
+        return seen[0];
+    }
+
     static RetryPolicy fastRetries(int maxRetries) {
         return RetryPolicy.builder().maxRetries(maxRetries).initialBackoff(Duration.ofMillis(10))
                 .maxBackoff(Duration.ofMillis(50)).build();

@@ -28,12 +28,6 @@ class RetryTest extends FakeServerTest {
         return track(clientBuilder().retryPolicy(policy).build());
     }
 
-    private Throwable errorOf(Mono<?> call) {
-        Throwable[] seen = new Throwable[1];
-        StepVerifier.create(call).consumeErrorWith(e -> seen[0] = e).verify(TIMEOUT);
-        return seen[0];
-    }
-
     private long gapMillis(int first, int second) {
         List<io.github.reactivekoyeb.snapshots.testing.RecordedRequest> requests = server.requests();
         return Duration.between(requests.get(first).receivedAt(), requests.get(second).receivedAt()).toMillis();

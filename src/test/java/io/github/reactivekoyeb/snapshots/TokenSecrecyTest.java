@@ -18,12 +18,6 @@ class TokenSecrecyTest extends FakeServerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private Throwable errorOf(Mono<?> call) {
-        Throwable[] seen = new Throwable[1];
-        StepVerifier.create(call).consumeErrorWith(e -> seen[0] = e).verify(TIMEOUT);
-        return seen[0];
-    }
-
     private static String everythingAbout(Throwable e) {
         StringWriter out = new StringWriter();
         e.printStackTrace(new PrintWriter(out));
@@ -38,10 +32,6 @@ class TokenSecrecyTest extends FakeServerTest {
             }
         }
         return all.toString();
-    }
-
-    private ReactiveSnapshotsClient noRetry() {
-        return track(clientBuilder().retryPolicy(RetryPolicy.none()).build());
     }
 
     @Test

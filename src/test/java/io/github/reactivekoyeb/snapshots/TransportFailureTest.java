@@ -13,15 +13,10 @@ class TransportFailureTest extends FakeServerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private KoyebTransportException transportErrorOf(Mono<?> call) {
-        Throwable[] seen = new Throwable[1];
-        StepVerifier.create(call).consumeErrorWith(e -> seen[0] = e).verify(TIMEOUT);
-        assertThat(seen[0]).isInstanceOf(KoyebTransportException.class);
-        return (KoyebTransportException) seen[0];
-    }
-
-    private ReactiveSnapshotsClient noRetry() {
-        return track(clientBuilder().retryPolicy(RetryPolicy.none()).build());
+    private static KoyebTransportException transportErrorOf(Mono<?> call) {
+        Throwable error = errorOf(call);
+        assertThat(error).isInstanceOf(KoyebTransportException.class);
+        return (KoyebTransportException) error;
     }
 
     @Test
