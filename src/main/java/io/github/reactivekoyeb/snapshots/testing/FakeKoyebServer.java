@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -518,9 +519,17 @@ public final class FakeKoyebServer implements AutoCloseable {
             return validation("parent_volume_id", "must be set to the id of the volume to snapshot");
         }
         Instant now = store.now();
-        Snapshot created = store.create(new Snapshot(UUID.randomUUID().toString(), text(body, "name"), 10_737_418_240L,
+        Snapshot created = store.create(new Snapshot(newId(), text(body, "name"), 10_737_418_240L,
                 now, now, null, organizationId, parent, region, SnapshotStatus.CREATING, SnapshotType.LOCAL));
         return snapshotReply(created);
+    }
+
+    /** A random version-4 UUID; UUID.randomUUID() would read /dev/urandom on the event loop. */
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new UUID(high, low).toString();
     }
 
     private Reply snapshotReply(Snapshot snapshot) {
