@@ -19,6 +19,11 @@ public class KoyebTransportException extends KoyebException {
     public enum Reason {
         /** The connection could not be opened (refused, connect timeout, unknown host): nothing was sent. */
         CONNECT,
+        /**
+         * The TLS handshake failed (for example a certificate that is not trusted): nothing was sent,
+         * and it is not retried, since trying again would fail the same way.
+         */
+        TLS_HANDSHAKE,
         /** The reply did not arrive in full within the response timeout; the request may have reached the server. */
         RESPONSE_TIMEOUT,
         /** The connection was closed or reset after the request was sent, before the reply was complete. */

@@ -120,7 +120,7 @@ class ErrorMappingTest extends FakeServerTest {
 
     @Test
     void wrongTokenGivesUnauthorized() {
-        ReactiveSnapshotsClient wrong = track(clientBuilder().token("wrong-token").build());
+        ReactiveSnapshotsClient wrong = track(clientBuilder().token("wrong-token-for-401").build());
         KoyebApiException e = apiErrorOf(wrong.getSnapshot("abc"));
         assertThat(e).isInstanceOf(KoyebUnauthorizedException.class);
         assertThat(e.errorCode()).isEqualTo("unauthenticated");

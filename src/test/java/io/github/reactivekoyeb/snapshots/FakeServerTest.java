@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 /** Base of the tests that talk to a {@link FakeKoyebServer} over real HTTP. */
 abstract class FakeServerTest {
 
-    static final String TOKEN = "tok_test_0123456789abcdefSECRET";
+    static final String TOKEN = io.github.reactivekoyeb.snapshots.support.TestSecrets.TOKEN;
 
     FakeKoyebServer server;
     private final List<ReactiveSnapshotsClient> clients = new ArrayList<>();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -182,6 +183,9 @@ final class HttpExchanger {
         if (e instanceof TimeoutException) {
             reason = KoyebTransportException.Reason.RESPONSE_TIMEOUT;
             detail = "no complete response within " + responseTimeout.toMillis() + " ms";
+        } else if (hasCause(e, SSLHandshakeException.class)) {
+            reason = KoyebTransportException.Reason.TLS_HANDSHAKE;
+            detail = "TLS handshake failed (" + rootMessage(e) + ")";
         } else if (hasCause(e, ConnectException.class) || hasCause(e, NoRouteToHostException.class)
                 || hasCause(e, UnknownHostException.class)) {
             reason = KoyebTransportException.Reason.CONNECT;

@@ -34,11 +34,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -97,10 +99,13 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final String region;
     private final JsonMapper json;
     private final Queue<FakeResponse> script = new ConcurrentLinkedQueue<>();
+    private volatile @Nullable Storm storm;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong faultsServed = new AtomicLong();
     private volatile Duration latency;
     private final DisposableServer server;
+    private final String scheme;
 
     private FakeKoyebServer(Builder builder) {
         this.store = new FakeSnapshotStore(builder.clock, builder.creationDelay, builder.deletionDelay);
@@ -115,7 +120,13 @@ public final class FakeKoyebServer implements AutoCloseable {
             mapper = mapper.rebuild().addModule(int64).build();
         }
         this.json = mapper;
-        this.server = HttpServer.create()
+        HttpServer http = HttpServer.create();
+        KeyManagerFactory keys = builder.tlsKeys;
+        if (keys != null) {
+            http = http.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(keys)));
+        }
+        this.scheme = keys == null ? "http" : "https";
+        this.server = http
                 .host("127.0.0.1")
                 .port(builder.port)
                 .childOption(ChannelOption.SO_LINGER, -1)
@@ -143,12 +154,13 @@ public final class FakeKoyebServer implements AutoCloseable {
     }
 
     /**
-     * The base URL to give the client, e.g. {@code http://127.0.0.1:40123}.
+     * The base URL to give the client, e.g. {@code http://127.0.0.1:40123} ({@code https} when the
+     * server was built with {@link Builder#https(KeyManagerFactory)}).
      *
      * @return the URL, without a trailing slash
      */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.port();
+        return scheme + "://127.0.0.1:" + server.port();
     }
 
     /**
@@ -293,6 +305,31 @@ public final class FakeKoyebServer implements AutoCloseable {
     }
 
     /**
+     * Every request that arrives within {@code window} from now gets this answer (a 503 storm,
+     * say); scripted answers wait until it is over.
+     *
+     * @param window how long the storm lasts
+     * @param response the answer during the storm
+     * @return this server
+     */
+    public FakeKoyebServer failFor(Duration window, FakeResponse response) {
+        this.storm = new Storm(System.nanoTime() + window.toNanos(), Objects.requireNonNull(response, "response"));
+        return this;
+    }
+
+    /**
+     * How many requests got a scripted answer or a storm's answer instead of the store's.
+     *
+     * @return the count since the server started
+     */
+    public long faultsServed() {
+        return faultsServed.get();
+    }
+
+    private record Storm(long untilNanos, FakeResponse response) {
+    }
+
+    /**
      * Delays every answer (scripted or not) by this much.
      *
      * @param latency the added latency, zero for none
@@ -301,9 +338,10 @@ public final class FakeKoyebServer implements AutoCloseable {
         this.latency = Objects.requireNonNull(latency, "latency");
     }
 
-    /** Drops every scripted answer not used yet. */
+    /** Drops every scripted answer not used yet, and ends a storm. */
     public void clearScript() {
         script.clear();
+        storm = null;
     }
 
     // ---------------------------------------------------------------- recording
@@ -361,11 +399,21 @@ public final class FakeKoyebServer implements AutoCloseable {
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                 .flatMap(body -> {
                     RecordedRequest recorded = record(request, body);
-                    FakeResponse scripted = script.poll();
+                    FakeResponse scripted = nextScripted();
                     Duration wait = latency.plus(scripted == null ? Duration.ZERO : scripted.delay());
                     Mono<Void> answer = Mono.defer(() -> answer(recorded, scripted, response));
                     return wait.isZero() ? answer : Mono.delay(wait).then(answer);
                 });
+    }
+
+    private @Nullable FakeResponse nextScripted() {
+        Storm current = storm;
+        FakeResponse scripted = current != null && System.nanoTime() < current.untilNanos() ? current.response()
+                : script.poll();
+        if (scripted != null && scripted.kind() != FakeResponse.Kind.DELAY_THEN_STORE) {
+            faultsServed.incrementAndGet();
+        }
+        return scripted;
     }
 
     private RecordedRequest record(HttpServerRequest request, String body) {
@@ -402,20 +450,10 @@ public final class FakeKoyebServer implements AutoCloseable {
                     c.channel().config().setOption(ChannelOption.SO_LINGER, 0);
                     c.channel().close();
                 }));
-            case TRUNCATE: {
-                // written below Reactor Netty's HTTP layer, which would otherwise complete the body
-                byte[] bytes = Objects.requireNonNull(scripted.body()).getBytes(StandardCharsets.UTF_8);
-                DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                        HttpResponseStatus.valueOf(scripted.statusCode()));
-                scripted.headers().forEach((name, value) -> head.headers().set(name, value));
-                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-                response.withConnection(c -> {
-                    c.channel().write(head);
-                    c.channel().writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes, 0, bytes.length / 2)))
-                            .addListener(ChannelFutureListener.CLOSE);
-                });
-                return Mono.never();
-            }
+            case TRUNCATE:
+                return sendPartOfBody(scripted, response, Objects.requireNonNull(scripted.body()).length() / 2);
+            case CLOSE_AFTER_HEADERS:
+                return sendPartOfBody(scripted, response, 0);
             case DRIP: {
                 byte[] bytes = Objects.requireNonNull(scripted.body()).getBytes(StandardCharsets.UTF_8);
                 scripted.headers().forEach(response::header);
@@ -433,6 +471,26 @@ public final class FakeKoyebServer implements AutoCloseable {
                         : response.sendString(Mono.just(body), StandardCharsets.UTF_8).then();
             }
         }
+    }
+
+    /**
+     * Writes the head (announcing the whole body) and the first {@code chars} characters of the
+     * body below Reactor Netty's HTTP layer, which would otherwise complete the body, then closes.
+     */
+    private static Mono<Void> sendPartOfBody(FakeResponse scripted, HttpServerResponse response, int chars) {
+        String body = Objects.requireNonNull(scripted.body());
+        byte[] whole = body.getBytes(StandardCharsets.UTF_8);
+        byte[] part = body.substring(0, chars).getBytes(StandardCharsets.UTF_8);
+        DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(scripted.statusCode()));
+        scripted.headers().forEach((name, value) -> head.headers().set(name, value));
+        head.headers().set(HttpHeaderNames.CONTENT_LENGTH, whole.length);
+        response.withConnection(c -> {
+            c.channel().write(head);
+            c.channel().writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(part)))
+                    .addListener(ChannelFutureListener.CLOSE);
+        });
+        return Mono.never();
     }
 
     private record Reply(int status, String body) {
@@ -597,6 +655,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         private boolean int64AsStrings = true;
         private Clock clock = Clock.systemUTC();
         private int port;
+        private @Nullable KeyManagerFactory tlsKeys;
 
         private Builder() {
         }
@@ -687,6 +746,18 @@ public final class FakeKoyebServer implements AutoCloseable {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Serves HTTPS with this key and certificate (for instance a self-signed one, to test how a
+         * client handles trust); default plain HTTP.
+         *
+         * @param keys the server's key material
+         * @return this builder
+         */
+        public Builder https(KeyManagerFactory keys) {
+            this.tlsKeys = Objects.requireNonNull(keys, "keys");
             return this;
         }
 

@@ -28,6 +28,8 @@ public final class FakeResponse {
         RESET,
         /** Send the status, headers and the first half of the body, then close the connection. */
         TRUNCATE,
+        /** Send the status and headers (announcing a body), then close the connection. */
+        CLOSE_AFTER_HEADERS,
         /** Send the status and headers, then the body one byte per {@code dripInterval}. */
         DRIP,
         /** Answer as the store would, only later: {@code delay} first. */
@@ -107,6 +109,16 @@ public final class FakeResponse {
     public static FakeResponse truncated(String json) {
         return new FakeResponse(Kind.TRUNCATE, 200, Map.of("Content-Type", "application/json"), json, Duration.ZERO,
                 Duration.ZERO);
+    }
+
+    /**
+     * Sends a 200 with its headers, announcing a JSON body, then closes the connection.
+     *
+     * @return the fault
+     */
+    public static FakeResponse closeAfterHeaders() {
+        return new FakeResponse(Kind.CLOSE_AFTER_HEADERS, 200, Map.of("Content-Type", "application/json"),
+                "{\"snapshot\":{}}", Duration.ZERO, Duration.ZERO);
     }
 
     /**

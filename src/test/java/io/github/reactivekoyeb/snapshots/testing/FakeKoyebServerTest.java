@@ -32,9 +32,9 @@ class FakeKoyebServerTest {
 
     @BeforeEach
     void start() {
-        server = FakeKoyebServer.builder().token("t0ken").creationDelay(Duration.ofMillis(300))
+        server = FakeKoyebServer.builder().token("t0ken-fake-server-test").creationDelay(Duration.ofMillis(300))
                 .deletionDelay(Duration.ofMillis(300)).build();
-        client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).token("t0ken")
+        client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).token("t0ken-fake-server-test")
                 .retryPolicy(RetryPolicy.none()).build();
     }
 
@@ -47,12 +47,12 @@ class FakeKoyebServerTest {
     @Test
     void theReadmeExampleHoldsTrue() {
         try (FakeKoyebServer server = FakeKoyebServer.builder()
-                .token("test-token")
+                .token("test-token-readme-example")
                 .creationDelay(Duration.ofMillis(200))
                 .build()) {
             server.seed(250);
             ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder()
-                    .baseUrl(server.baseUrl()).token("test-token").build();
+                    .baseUrl(server.baseUrl()).token("test-token-readme-example").build();
 
             server.failNext(1, 503, "1");
             server.enqueue(FakeResponse.disconnect());
@@ -118,13 +118,13 @@ class FakeKoyebServerTest {
         server.seed(15);
         HttpResponse<String> page = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/snapshots?limit=10&offset=10"))
-                        .header("Authorization", "Bearer t0ken").build(),
+                        .header("Authorization", "Bearer t0ken-fake-server-test").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.body()).contains("\"has_next\":false").contains("\"limit\":\"10\"").contains("\"offset\":\"10\"")
                 .contains("\"size\":\"");
         HttpResponse<String> defaults = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/snapshots"))
-                        .header("Authorization", "Bearer t0ken").build(),
+                        .header("Authorization", "Bearer t0ken-fake-server-test").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(defaults.body()).contains("\"limit\":\"10\"").contains("\"has_next\":true");
     }
@@ -172,7 +172,7 @@ class FakeKoyebServerTest {
         assertThat(requests).hasSize(2);
         assertThat(requests.get(0).method()).isEqualTo("POST");
         assertThat(requests.get(0).body()).contains("vol-1");
-        assertThat(requests.get(0).header("authorization")).isEqualTo("Bearer t0ken");
+        assertThat(requests.get(0).header("authorization")).isEqualTo("Bearer t0ken-fake-server-test");
         assertThat(requests.get(1).queryParameter("region")).isEqualTo("fra");
         assertThat(requests.get(1).toString()).startsWith("GET /v1/snapshots?");
         server.clearRequests();

@@ -74,7 +74,7 @@ public final class SnapshotLifecycleExample {
 
     private static int runAgainstFakeServer(PrintStream out) {
         out.println("KOYEB_API_TOKEN is not set: running against the fake Koyeb server of the library.");
-        String token = "example-token";
+        String token = "example-token-lifecycle";
         try (FakeKoyebServer server = FakeKoyebServer.builder().token(token)
                 .creationDelay(Duration.ofSeconds(2)).deletionDelay(Duration.ofSeconds(1)).build();
              ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
