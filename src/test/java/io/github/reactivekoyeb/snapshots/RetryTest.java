@@ -150,7 +150,7 @@ class RetryTest extends FakeServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"disconnect", "reset", "truncate"})
+    @ValueSource(strings = {"disconnect", "reset", "truncate", "closeAfterHeaders"})
     void aGetWhoseConnectionFailedAfterSendingIsRetried(String fault) {
         server.seed(1);
         server.enqueue(fault(fault));
@@ -159,7 +159,7 @@ class RetryTest extends FakeServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"disconnect", "reset", "truncate"})
+    @ValueSource(strings = {"disconnect", "reset", "truncate", "closeAfterHeaders"})
     void aListingPageWhoseConnectionFailedIsRetried(String fault) {
         List<Snapshot> seeded = server.seed(30);
         server.enqueue(FakeResponse.delayed(Duration.ZERO));
@@ -170,7 +170,7 @@ class RetryTest extends FakeServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"disconnect", "reset", "truncate"})
+    @ValueSource(strings = {"disconnect", "reset", "truncate", "closeAfterHeaders"})
     void createIsNeverResentOnceItMayHaveReachedTheServer(String fault) {
         server.enqueue(fault(fault));
         Throwable e = errorOf(client().createSnapshot(CreateSnapshotRequest.of("vol", "n")));
@@ -291,6 +291,8 @@ class RetryTest extends FakeServerTest {
                 return FakeResponse.disconnect();
             case "reset":
                 return FakeResponse.reset();
+            case "closeAfterHeaders":
+                return FakeResponse.closeAfterHeaders();
             case "truncate":
                 return FakeResponse.truncated(
                         "{\"snapshot\":{\"id\":\"snap-000001\",\"name\":\"a long enough name to cut in half\"}}");

@@ -81,6 +81,21 @@ class TransportFailureTest extends FakeServerTest {
     }
 
     @Test
+    void aServerThatClosesAfterTheHeadersIsConnectionClosed() {
+        server.enqueue(FakeResponse.closeAfterHeaders());
+        KoyebTransportException e = transportErrorOf(noRetry().getSnapshot("snap-000001"));
+        assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.CONNECTION_CLOSED);
+    }
+
+    @Test
+    void aResetBeforeTheResponseIsConnectionClosed() {
+        server.enqueue(FakeResponse.reset());
+        KoyebTransportException e = transportErrorOf(noRetry().listSnapshots().then());
+        assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.CONNECTION_CLOSED);
+        assertThat(e.getMessage()).contains("GET /v1/snapshots");
+    }
+
+    @Test
     void aResponseLargerThanTheLimitFailsWithAClearMessage() {
         String big = "{\"snapshot\":{\"id\":\"a\",\"name\":\"" + "n".repeat(5000) + "\"}}";
         server.enqueue(FakeResponse.json(200, big));

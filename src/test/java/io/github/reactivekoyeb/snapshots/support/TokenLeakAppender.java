@@ -18,6 +18,9 @@ public final class TokenLeakAppender extends AppenderBase<ILoggingEvent> {
     private static final AtomicLong LINES = new AtomicLong();
     private static final AtomicLong LIBRARY_DEBUG_LINES = new AtomicLong();
     private static final ConcurrentLinkedQueue<String> LEAKS = new ConcurrentLinkedQueue<>();
+    private static final int RECENT_MAX = 2000;
+    private static final ConcurrentLinkedQueue<String> RECENT = new ConcurrentLinkedQueue<>();
+    private static final AtomicLong RECENT_SIZE = new AtomicLong();
 
     @Override
     protected void append(ILoggingEvent event) {
@@ -40,6 +43,10 @@ public final class TokenLeakAppender extends AppenderBase<ILoggingEvent> {
             text.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
         }
         String line = text.toString();
+        RECENT.add(event.getLevel() + " " + event.getLoggerName() + " " + line);
+        if (RECENT_SIZE.incrementAndGet() > RECENT_MAX && RECENT.poll() != null) {
+            RECENT_SIZE.decrementAndGet();
+        }
         for (String secret : TestSecrets.ALL) {
             if (line.contains(secret)) {
                 LEAKS.add(event.getLevel() + " " + event.getLoggerName() + ": " + line.replace(secret, "<TOKEN>"));
@@ -55,6 +62,11 @@ public final class TokenLeakAppender extends AppenderBase<ILoggingEvent> {
     /** How many DEBUG and TRACE lines the library's own loggers produced so far. */
     public static long libraryDebugLines() {
         return LIBRARY_DEBUG_LINES.get();
+    }
+
+    /** The last log lines (level, logger, text), oldest first. */
+    public static List<String> recentLines() {
+        return List.copyOf(RECENT);
     }
 
     /** The leaks seen so far (token replaced by {@code <TOKEN>}); drains them. */

@@ -1,0 +1,175 @@
+package io.github.reactivekoyeb.snapshots.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.reactivekoyeb.snapshots.KoyebException;
+import io.github.reactivekoyeb.snapshots.KoyebServerException;
+import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
+import io.github.reactivekoyeb.snapshots.KoyebTransportException;
+import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import reactor.core.publisher.Flux;
+
+/**
+ * For random listing sizes, page sizes, retry budgets and fault schedules (which requests get a
+ * 503, a reset, a truncated body, a close after the headers, or a 500), over real HTTP: the
+ * listing emits exactly the server's snapshots, in order, each once, or the snapshots of the pages
+ * before the failing one and then the typed error the policy calls for; the number of requests is
+ * exactly what the schedule and the policy imply; it never hangs.
+ */
+class ListingUnderFaultsProperties {
+
+    /** Cases run in CI, each against the same fake server; the README quotes this figure. */
+    static final int CASES = 300;
+    static final AtomicLong LISTINGS_VERIFIED = new AtomicLong();
+    static final AtomicLong FAULTS_INJECTED = new AtomicLong();
+
+    enum Fault { OK, S503, S503_RETRY_AFTER, RESET, TRUNCATE, CLOSE_AFTER_HEADERS, S500 }
+
+    private static FakeKoyebServer server;
+    private static ReactiveSnapshotsClient[] clients;
+
+    @BeforeContainer
+    static void start() {
+        server = FakeKoyebServer.start();
+        clients = new ReactiveSnapshotsClient[4];
+        for (int retries = 0; retries < clients.length; retries++) {
+            clients[retries] = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+                    .responseTimeout(Duration.ofSeconds(5))
+                    .retryPolicy(RetryPolicy.builder().maxRetries(retries).initialBackoff(Duration.ofMillis(1))
+                            .maxBackoff(Duration.ofMillis(2)).build())
+                    .build();
+        }
+    }
+
+    @AfterContainer
+    static void stop() {
+        for (ReactiveSnapshotsClient client : clients) {
+            client.close();
+        }
+        server.close();
+        System.out.printf("ListingUnderFaultsProperties: %d listings verified, %d faults injected%n",
+                LISTINGS_VERIFIED.get(), FAULTS_INJECTED.get());
+    }
+
+    @Provide
+    Arbitrary<List<Fault>> schedules() {
+        return Arbitraries.frequencyOf(
+                        Tuple.of(12, Arbitraries.just(Fault.OK)),
+                        Tuple.of(3, Arbitraries.just(Fault.S503)),
+                        Tuple.of(1, Arbitraries.just(Fault.S503_RETRY_AFTER)),
+                        Tuple.of(2, Arbitraries.just(Fault.RESET)),
+                        Tuple.of(2, Arbitraries.just(Fault.TRUNCATE)),
+                        Tuple.of(1, Arbitraries.just(Fault.CLOSE_AFTER_HEADERS)),
+                        Tuple.of(1, Arbitraries.just(Fault.S500)))
+                .list().ofMaxSize(16);
+    }
+
+    @Property(tries = CASES)
+    void listingIsExactlyTheServersOrStopsWithTheTypedErrorThePolicyCallsFor(
+            @ForAll @IntRange(min = 0, max = 300) int size,
+            @ForAll @IntRange(min = 5, max = 100) int pageSize,
+            @ForAll @IntRange(min = 0, max = 3) int maxRetries,
+            @ForAll("schedules") List<Fault> schedule) {
+        server.clearScript();
+        server.clearSnapshots();
+        server.clearRequests();
+        List<Snapshot> seeded = server.seed(size);
+        for (Fault fault : schedule) {
+            server.enqueue(toResponse(fault));
+            if (fault != Fault.OK) {
+                FAULTS_INJECTED.incrementAndGet();
+            }
+        }
+        Expected expected = expect(size, pageSize, maxRetries, schedule, seeded);
+
+        List<Snapshot> emitted = new ArrayList<>();
+        Throwable[] error = new Throwable[1];
+        clients[maxRetries].listSnapshots(ListSnapshotsRequest.builder().pageSize(pageSize).build())
+                .doOnNext(emitted::add)
+                .onErrorResume(e -> {
+                    error[0] = e;
+                    return Flux.empty();
+                })
+                .then()
+                .block(Duration.ofSeconds(20)); // a hang fails the case here
+
+        assertThat(emitted).isEqualTo(expected.emitted);
+        assertThat(server.requestCount()).isEqualTo(expected.requests);
+        if (expected.errorType == null) {
+            assertThat(error[0]).isNull();
+        } else {
+            assertThat(error[0]).isExactlyInstanceOf(expected.errorType);
+            assertThat(((KoyebException) error[0]).attempts()).isEqualTo(expected.attempts);
+            if (error[0] instanceof KoyebTransportException t) {
+                assertThat(t.reason()).isEqualTo(KoyebTransportException.Reason.CONNECTION_CLOSED);
+            }
+        }
+        LISTINGS_VERIFIED.incrementAndGet();
+    }
+
+    private record Expected(List<Snapshot> emitted, int requests, Class<? extends Throwable> errorType, int attempts) {
+    }
+
+    /** What the contract says must happen, worked out from the schedule alone. */
+    private static Expected expect(int size, int pageSize, int maxRetries, List<Fault> schedule, List<Snapshot> all) {
+        int pages = Math.max(1, (size + pageSize - 1) / pageSize);
+        int next = 0; // the next scheduled answer
+        int requests = 0;
+        for (int page = 0; page < pages; page++) {
+            int attempts = 0;
+            while (true) {
+                Fault fault = next < schedule.size() ? schedule.get(next) : Fault.OK;
+                next++;
+                requests++;
+                attempts++;
+                if (fault == Fault.OK) {
+                    break;
+                }
+                Class<? extends Throwable> type = fault == Fault.S500 ? KoyebServerException.class
+                        : fault == Fault.S503 || fault == Fault.S503_RETRY_AFTER ? KoyebServiceUnavailableException.class
+                        : KoyebTransportException.class;
+                if (fault == Fault.S500 || attempts > maxRetries) {
+                    return new Expected(all.subList(0, Math.min(size, page * pageSize)), requests, type, attempts);
+                }
+            }
+        }
+        return new Expected(all, requests, null, 0);
+    }
+
+    private static FakeResponse toResponse(Fault fault) {
+        switch (fault) {
+            case S503:
+                return FakeResponse.status(503);
+            case S503_RETRY_AFTER:
+                return FakeResponse.status(503).withRetryAfter("1"); // capped to 2 ms by the policy
+            case RESET:
+                return FakeResponse.reset();
+            case TRUNCATE:
+                return FakeResponse.truncated("{\"snapshots\":[{\"id\":\"cut-short\",\"name\":\"n\"}],\"has_next\":true}");
+            case CLOSE_AFTER_HEADERS:
+                return FakeResponse.closeAfterHeaders();
+            case S500:
+                return FakeResponse.status(500);
+            default:
+                return FakeResponse.delayed(Duration.ZERO);
+        }
+    }
+}
