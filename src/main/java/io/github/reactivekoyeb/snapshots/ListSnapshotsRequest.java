@@ -31,6 +31,8 @@ public final class ListSnapshotsRequest {
     public static final int MIN_PAGE_SIZE = 1;
     /** The largest page size the client sends (the API's own maximum): {@value}. */
     public static final int MAX_PAGE_SIZE = 100;
+    /** The largest read-ahead, in pages: {@value}. */
+    public static final int MAX_READ_AHEAD = 16;
 
     private static final ListSnapshotsRequest ALL = builder().build();
 
@@ -39,6 +41,7 @@ public final class ListSnapshotsRequest {
     private final @Nullable String region;
     private final int pageSize; // 0: not set
     private final long startOffset;
+    private final int readAhead;
 
     private ListSnapshotsRequest(Builder builder) {
         this.organizationId = builder.organizationId;
@@ -46,6 +49,7 @@ public final class ListSnapshotsRequest {
         this.region = builder.region;
         this.pageSize = builder.pageSize;
         this.startOffset = builder.startOffset;
+        this.readAhead = builder.readAhead;
     }
 
     /**
@@ -78,6 +82,7 @@ public final class ListSnapshotsRequest {
         builder.region = region;
         builder.pageSize = pageSize;
         builder.startOffset = startOffset;
+        builder.readAhead = readAhead;
         return builder;
     }
 
@@ -126,6 +131,16 @@ public final class ListSnapshotsRequest {
         return startOffset;
     }
 
+    /**
+     * How many page requests are kept in flight ahead of demand.
+     *
+     * @return 0 (the default: a page is requested only when needed) to {@value #MAX_READ_AHEAD}
+     * @see Builder#readAhead(int)
+     */
+    public int readAhead() {
+        return readAhead;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ListSnapshotsRequest other
@@ -133,19 +148,20 @@ public final class ListSnapshotsRequest {
                 && statuses.equals(other.statuses)
                 && Objects.equals(region, other.region)
                 && pageSize == other.pageSize
-                && startOffset == other.startOffset;
+                && startOffset == other.startOffset
+                && readAhead == other.readAhead;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(organizationId, statuses, region, pageSize, startOffset);
+        return Objects.hash(organizationId, statuses, region, pageSize, startOffset, readAhead);
     }
 
     @Override
     public String toString() {
         return "ListSnapshotsRequest{organizationId=" + organizationId + ", statuses=" + statuses
                 + ", region=" + region + ", pageSize=" + (pageSize == 0 ? "default" : pageSize)
-                + ", startOffset=" + startOffset + '}';
+                + ", startOffset=" + startOffset + ", readAhead=" + readAhead + '}';
     }
 
     /** Builds a {@link ListSnapshotsRequest}; each setter checks its value at once. Not thread-safe. */
@@ -155,6 +171,7 @@ public final class ListSnapshotsRequest {
         private @Nullable String region;
         private int pageSize;
         private long startOffset;
+        private int readAhead;
 
         private Builder() {
         }
@@ -247,6 +264,35 @@ public final class ListSnapshotsRequest {
                 throw new IllegalArgumentException("startOffset must not be negative, was " + startOffset);
             }
             this.startOffset = startOffset;
+            return this;
+        }
+
+        /**
+         * Keeps up to {@code pages} page requests in flight ahead of demand, for listings from a
+         * distant API: with read-ahead {@code k} and a round trip of {@code t}, a fast consumer
+         * gets a page about every {@code t / k} instead of every {@code t}.
+         *
+         * <p>Snapshots are still emitted in exactly the server's order, each once: pages arriving
+         * out of order wait for their turn, and pages requested past the end of the listing are
+         * cancelled or dropped. The next offsets are predicted from the page size; if the server
+         * pages differently (it caps the page size, say) the client drops its guesses and follows
+         * the reply. Memory holds at most {@code pages} pages besides the one being emitted.
+         * {@code take(5)} sends at most {@code max(1, pages)} requests; cancelling cancels every
+         * request in flight; a failed page is retried on its own.
+         *
+         * <p>Offset paging reads a collection that may change meanwhile; read-ahead widens the
+         * window in which a snapshot created or deleted during the listing shifts a later page.
+         *
+         * @param pages 0 (the default: a page is requested only when the subscriber needs it) to
+         *     {@value #MAX_READ_AHEAD}
+         * @return this builder
+         * @throws IllegalArgumentException if outside that range
+         */
+        public Builder readAhead(int pages) {
+            if (pages < 0 || pages > MAX_READ_AHEAD) {
+                throw new IllegalArgumentException("readAhead must be between 0 and " + MAX_READ_AHEAD + ", was " + pages);
+            }
+            this.readAhead = pages;
             return this;
         }
 

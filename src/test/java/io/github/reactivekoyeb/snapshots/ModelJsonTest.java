@@ -32,6 +32,15 @@ class ModelJsonTest extends FakeServerTest {
     }
 
     @Test
+    void timestampsAreReadLeniently() {
+        Snapshot s = getWithReply("{\"snapshot\":{\"id\":\"s\",\"created_at\":\"2000-01-23 04:56:07+00:00\","
+                + "\"updated_at\":\"2000-01-23T04:56:07.5+0130\",\"deleted_at\":\"2000-01-23T04:56:07\"}}");
+        assertThat(s.createdAt()).isEqualTo(Instant.parse("2000-01-23T04:56:07Z"));
+        assertThat(s.updatedAt()).isEqualTo(Instant.parse("2000-01-23T03:26:07.5Z"));
+        assertThat(s.deletedAt()).isEqualTo(Instant.parse("2000-01-23T04:56:07Z"));
+    }
+
+    @Test
     void sizeIsReadFromAJsonNumberBeyondIntRange() {
         assertThat(getWithReply("{\"snapshot\":{\"id\":\"s\",\"size\":9007199254740993}}").size())
                 .isEqualTo(9_007_199_254_740_993L);

@@ -74,7 +74,8 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
         Objects.requireNonNull(request, "request");
         int pageSize = request.pageSize().orElse(defaultPageSize);
         String filters = filterQuery(request);
-        return new Pager(offset -> fetchPage(filters, pageSize, offset), request.startOffset());
+        return new Pager(offset -> fetchPage(filters, pageSize, offset), request.startOffset(), pageSize,
+                request.readAhead());
     }
 
     private Mono<SnapshotPage> fetchPage(String filters, int pageSize, long offset) {

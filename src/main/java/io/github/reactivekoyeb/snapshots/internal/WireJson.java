@@ -1,7 +1,9 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
+import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
 import io.github.reactivekoyeb.snapshots.ErrorField;
 import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +33,6 @@ import tools.jackson.databind.module.SimpleModule;
  */
 public final class WireJson {
 
-    private static final WireJson INSTANCE = new WireJson();
-
     private static final DateTimeFormatter LENIENT_OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
@@ -42,6 +42,9 @@ public final class WireJson {
             .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
             .optionalStart().appendOffset("+HHmm", "Z").optionalEnd()
             .toFormatter();
+
+    // after the formatter: the constructor's warm-up parses with it
+    private static final WireJson INSTANCE = new WireJson();
 
     private final JsonMapper mapper;
     private final ObjectReader snapshotReplyReader;
@@ -57,6 +60,24 @@ public final class WireJson {
                 .build();
         this.snapshotReplyReader = mapper.readerFor(SnapshotReply.class);
         this.listReplyReader = mapper.readerFor(ListSnapshotsReply.class);
+        warmUp();
+    }
+
+    /**
+     * Builds and caches every (de)serializer the client uses, here on the thread that builds the
+     * client. Jackson creates them lazily under a lock; left to the first replies, event-loop
+     * threads would contend for it and park.
+     */
+    private void warmUp() {
+        String snapshot = "{\"id\":\"w\",\"name\":\"w\",\"size\":\"1\",\"created_at\":\"2026-01-01T00:00:00Z\","
+                + "\"updated_at\":\"2026-01-01 00:00:00+00:00\",\"deleted_at\":null,\"organization_id\":\"o\","
+                + "\"parent_volume_id\":\"v\",\"region\":\"r\",\"status\":\"SNAPSHOT_STATUS_AVAILABLE\","
+                + "\"type\":\"SNAPSHOT_TYPE_LOCAL\"}";
+        snapshotReplyReader.readValue("{\"snapshot\":" + snapshot + "}");
+        listReplyReader.readValue("{\"snapshots\":[" + snapshot + "],\"limit\":\"1\",\"offset\":0,\"has_next\":false}");
+        readErrorBody("{\"code\":\"c\",\"message\":\"m\",\"fields\":[{\"field\":\"f\",\"description\":\"d\"}]}");
+        write(new CreateSnapshotRequest("v", "n", "p"));
+        write(new UpdateSnapshotRequest("n"));
     }
 
     /** The shared instance; thread-safe. */

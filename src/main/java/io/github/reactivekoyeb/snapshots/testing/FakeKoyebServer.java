@@ -97,6 +97,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final @Nullable String token;
     private final String organizationId;
     private final String region;
+    private final int maxLimit;
     private final JsonMapper json;
     private final Queue<FakeResponse> script = new ConcurrentLinkedQueue<>();
     private volatile @Nullable Storm storm;
@@ -112,6 +113,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         this.token = builder.token;
         this.organizationId = builder.organizationId;
         this.region = builder.region;
+        this.maxLimit = builder.maxLimit;
         this.latency = builder.latency;
         JsonMapper mapper = WireJson.get().mapper();
         if (builder.int64AsStrings) {
@@ -555,7 +557,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         if (limit == 0) {
             limit = DEFAULT_LIMIT;
         }
-        limit = Math.min(limit, MAX_LIMIT);
+        limit = Math.min(limit, maxLimit);
         Set<SnapshotStatus> statuses = EnumSet.noneOf(SnapshotStatus.class);
         for (String s : request.queryParameters("statuses")) {
             SnapshotStatus status = SnapshotStatus.fromWireValue(s);
@@ -653,6 +655,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         private String organizationId = "org-fake";
         private String region = "fra";
         private boolean int64AsStrings = true;
+        private int maxLimit = MAX_LIMIT;
         private Clock clock = Clock.systemUTC();
         private int port;
         private @Nullable KeyManagerFactory tlsKeys;
@@ -735,6 +738,22 @@ public final class FakeKoyebServer implements AutoCloseable {
          */
         public Builder int64AsStrings(boolean asStrings) {
             this.int64AsStrings = asStrings;
+            return this;
+        }
+
+        /**
+         * The largest page the server returns, whatever {@code limit} asks for; default
+         * {@value FakeKoyebServer#MAX_LIMIT}. A smaller one makes a server that pages differently
+         * from what the client asked.
+         *
+         * @param maxLimit 1 or more
+         * @return this builder
+         */
+        public Builder maxLimit(int maxLimit) {
+            if (maxLimit < 1) {
+                throw new IllegalArgumentException("maxLimit must be positive");
+            }
+            this.maxLimit = maxLimit;
             return this;
         }
 
