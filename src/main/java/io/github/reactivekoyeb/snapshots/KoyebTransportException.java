@@ -17,7 +17,10 @@ public class KoyebTransportException extends KoyebException {
 
     /** What went wrong. */
     public enum Reason {
-        /** The connection could not be opened (refused, connect timeout, unknown host): nothing was sent. */
+        /**
+         * The connection could not be opened (refused, connect timeout, unknown host, or no pooled
+         * connection could be had in time): nothing was sent.
+         */
         CONNECT,
         /**
          * The TLS handshake failed (for example a certificate that is not trusted): nothing was sent,

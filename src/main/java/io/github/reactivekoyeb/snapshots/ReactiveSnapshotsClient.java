@@ -194,7 +194,7 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
          * Builds on an application's {@code WebClient.Builder} (its codecs, filters, connector and
          * observation registry apply). The given builder is never changed: the client works on a
          * clone. Without one the client creates its own, on Reactor Netty with a connection pool
-         * named {@code koyeb-snapshots}.
+         * named {@value ConnectionPoolSettings#POOL_NAME} (see {@link #connectionPool}).
          *
          * @param builder the application's builder
          * @return this builder
@@ -242,6 +242,17 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
          * @throws IllegalArgumentException if smaller than 1024
          */
         Builder maxResponseSize(int bytes);
+
+        /**
+         * The limits of the connection pool the client creates for itself; ignored when the client
+         * is built on an application's {@link WebClient.Builder} (whose connector then applies).
+         * Default {@link ConnectionPoolSettings#defaults()}.
+         *
+         * @param settings the pool's limits
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        Builder connectionPool(ConnectionPoolSettings settings);
 
         /**
          * Allows sending the token over plain {@code http://} to a host that is not a loopback

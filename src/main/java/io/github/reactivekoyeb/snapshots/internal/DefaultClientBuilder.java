@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
+import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
@@ -21,28 +22,12 @@ import reactor.netty.resources.ConnectionProvider;
  * The builder behind {@link ReactiveSnapshotsClient#builder()}.
  *
  * <p>Without an application {@code WebClient.Builder} the client gets its own Reactor Netty
- * connection pool, named {@value #POOL_NAME}: {@value #MAX_CONNECTIONS} connections to the one
- * API host, up to {@value #MAX_PENDING_ACQUIRES} calls queued for a connection (for at most
- * {@link #PENDING_ACQUIRE_TIMEOUT}), idle connections closed after {@link #MAX_IDLE_TIME} and
- * every connection after {@link #MAX_LIFE_TIME}, connect timeout {@link #CONNECT_TIMEOUT}.
- * Reactor Netty's own retry is off, so that a create is never sent twice behind the client's back.
+ * connection pool, named {@value ConnectionPoolSettings#POOL_NAME}, with the limits of its
+ * {@link ConnectionPoolSettings}. Reactor Netty's own retry is off, so that a create is never
+ * sent twice behind the client's back.
  */
 public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Builder {
 
-    /** The name of the client's own connection pool (and of its metrics, when enabled). */
-    public static final String POOL_NAME = "koyeb-snapshots";
-    /** Connections of the client's own pool. */
-    public static final int MAX_CONNECTIONS = 64;
-    /** Calls that may wait for a connection of the client's own pool. */
-    public static final int MAX_PENDING_ACQUIRES = 16_384;
-    /** How long a call may wait for a connection. */
-    public static final Duration PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(60);
-    /** Idle connections are closed after this, before a load balancer closes them under a request. */
-    public static final Duration MAX_IDLE_TIME = Duration.ofSeconds(20);
-    /** Every connection is closed after this, so DNS changes are followed. */
-    public static final Duration MAX_LIFE_TIME = Duration.ofMinutes(5);
-    /** The connect timeout of the client's own connector. */
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The default {@link #maxResponseSize(int)}: 4 MiB. */
     public static final int DEFAULT_MAX_RESPONSE_SIZE = 4 * 1024 * 1024;
 
@@ -54,6 +39,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     private int defaultPageSize = ListSnapshotsRequest.DEFAULT_PAGE_SIZE;
     private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
     private boolean allowInsecureHttp;
+    private ConnectionPoolSettings pool = ConnectionPoolSettings.defaults();
     private Clock clock = Clock.systemUTC();
 
     /** Use {@link ReactiveSnapshotsClient#builder()}. */
@@ -146,6 +132,12 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         return this;
     }
 
+    @Override
+    public DefaultClientBuilder connectionPool(ConnectionPoolSettings settings) {
+        this.pool = Objects.requireNonNull(settings, "settings");
+        return this;
+    }
+
     /**
      * The clock {@code Retry-After} dates are measured against; for tests.
      *
@@ -170,19 +162,19 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
             builder = webClientBuilder.clone();
             onClose = () -> { };
         } else {
-            ConnectionProvider pool = ConnectionProvider.builder(POOL_NAME)
-                    .maxConnections(MAX_CONNECTIONS)
-                    .pendingAcquireMaxCount(MAX_PENDING_ACQUIRES)
-                    .pendingAcquireTimeout(PENDING_ACQUIRE_TIMEOUT)
-                    .maxIdleTime(MAX_IDLE_TIME)
-                    .maxLifeTime(MAX_LIFE_TIME)
-                    .evictInBackground(Duration.ofSeconds(30))
+            ConnectionProvider provider = ConnectionProvider.builder(ConnectionPoolSettings.POOL_NAME)
+                    .maxConnections(pool.maxConnections())
+                    .pendingAcquireMaxCount(pool.pendingAcquireMaxCount())
+                    .pendingAcquireTimeout(pool.pendingAcquireTimeout())
+                    .maxIdleTime(pool.maxIdleTime())
+                    .maxLifeTime(pool.maxLifeTime())
+                    .evictInBackground(pool.maxIdleTime())
                     .build();
-            HttpClient httpClient = HttpClient.create(pool)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
+            HttpClient httpClient = HttpClient.create(provider)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) pool.connectTimeout().toMillis())
                     .disableRetry(true);
             builder = WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient));
-            onClose = () -> pool.disposeLater().subscribe();
+            onClose = () -> provider.disposeLater().subscribe();
         }
         // an application's default Authorization (meant for another API) must never reach Koyeb,
         // and Spring must never log our request headers, whatever the application enabled
@@ -211,6 +203,6 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     @Override
     public String toString() {
         return "ReactiveSnapshotsClient.Builder{baseUrl=" + baseUrl + ", token=" + (token == null ? "none" : "[REDACTED]")
-                + ", retryPolicy=" + retryPolicy + ", responseTimeout=" + responseTimeout + '}';
+                + ", retryPolicy=" + retryPolicy + ", responseTimeout=" + responseTimeout + ", connectionPool=" + pool + '}';
     }
 }

@@ -190,6 +190,9 @@ final class HttpExchanger {
                 || hasCause(e, UnknownHostException.class)) {
             reason = KoyebTransportException.Reason.CONNECT;
             detail = "could not connect (" + rootMessage(e) + ")";
+        } else if (isPoolAcquireFailure(e)) {
+            reason = KoyebTransportException.Reason.CONNECT;
+            detail = "no pooled connection could be had (" + rootMessage(e) + "); see ConnectionPoolSettings";
         } else {
             reason = KoyebTransportException.Reason.CONNECTION_CLOSED;
             detail = "connection failed before the reply was complete (" + rootMessage(e) + ")";
@@ -199,6 +202,19 @@ final class HttpExchanger {
         }
         return new KoyebTransportException(reason, redactor.mask(Text.stripControlCharacters(detail)), method,
                 request.path(), 0, attempt, redactor.safeCause(e));
+    }
+
+    /** Reactor Netty's pool refused or timed out the acquire: nothing was sent. Its classes are shaded. */
+    private static boolean isPoolAcquireFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().startsWith("PoolAcquire")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable e) {

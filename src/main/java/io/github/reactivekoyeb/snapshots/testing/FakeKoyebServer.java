@@ -104,6 +104,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong faultsServed = new AtomicLong();
+    private final AtomicLong connectionsOpened = new AtomicLong();
     private volatile Duration latency;
     private final DisposableServer server;
     private final String scheme;
@@ -132,6 +133,7 @@ public final class FakeKoyebServer implements AutoCloseable {
                 .host("127.0.0.1")
                 .port(builder.port)
                 .childOption(ChannelOption.SO_LINGER, -1)
+                .doOnChannelInit((observer, channel, address) -> connectionsOpened.incrementAndGet())
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
     }
@@ -377,6 +379,15 @@ public final class FakeKoyebServer implements AutoCloseable {
             throw new IllegalStateException("no request received");
         }
         return requests.get(requests.size() - 1);
+    }
+
+    /**
+     * How many connections clients have opened to the server since it started.
+     *
+     * @return the count
+     */
+    public long connectionsOpened() {
+        return connectionsOpened.get();
     }
 
     /** Forgets the requests recorded so far. */
