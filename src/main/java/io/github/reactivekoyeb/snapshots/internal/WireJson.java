@@ -5,21 +5,12 @@ import io.github.reactivekoyeb.snapshots.ErrorField;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 
@@ -28,22 +19,11 @@ import tools.jackson.databind.module.SimpleModule;
  * Jackson: unknown fields ignored, 64-bit integers read from numbers or numeric strings,
  * timestamps read leniently (RFC 3339 with {@code T} or a space, any offset).
  *
- * <p>The only class of the client that touches Jackson databind, so that another Jackson major
- * version can be supported by replacing this one class.
+ * <p>With {@link WireDecoders}, the only code of the client that touches Jackson databind, so
+ * that another Jackson major version can be supported by replacing these two classes.
  */
 public final class WireJson {
 
-    private static final DateTimeFormatter LENIENT_OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
-            .parseCaseInsensitive()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .append(DateTimeFormatter.ISO_LOCAL_TIME)
-            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHmm", "Z").optionalEnd()
-            .toFormatter();
-
-    // after the formatter: the constructor's warm-up parses with it
     private static final WireJson INSTANCE = new WireJson();
 
     private final JsonMapper mapper;
@@ -52,7 +32,9 @@ public final class WireJson {
 
     private WireJson() {
         SimpleModule module = new SimpleModule("koyeb-wire");
-        module.addDeserializer(Instant.class, new LenientInstantDeserializer());
+        module.addDeserializer(Snapshot.class, new WireDecoders.SnapshotDecoder());
+        module.addDeserializer(SnapshotReply.class, new WireDecoders.SnapshotReplyDecoder());
+        module.addDeserializer(ListSnapshotsReply.class, new WireDecoders.ListReplyDecoder());
         this.mapper = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -146,45 +128,6 @@ public final class WireJson {
 
     /** The parts of an error body. */
     record ErrorBody(@Nullable String code, @Nullable String message, List<ErrorField> fields) {
-    }
-
-    /** Reads RFC 3339 timestamps with a {@code T} or a space between date and time, any offset. */
-    static final class LenientInstantDeserializer extends ValueDeserializer<Instant> {
-        @Override
-        public @Nullable Instant deserialize(JsonParser p, DeserializationContext ctxt) {
-            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-                return Instant.ofEpochSecond(p.getLongValue());
-            }
-            String text = p.getValueAsString();
-            if (text == null || text.isBlank()) {
-                return null;
-            }
-            try {
-                return parseInstant(text.trim());
-            } catch (DateTimeParseException e) {
-                return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 timestamp");
-            }
-        }
-    }
-
-    /**
-     * Parses an RFC 3339 timestamp leniently.
-     *
-     * @param text the timestamp, e.g. {@code 2024-01-23T04:56:07.123Z}
-     * @return the instant
-     * @throws DateTimeParseException when it is not a timestamp
-     */
-    public static Instant parseInstant(String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            var parsed = LENIENT_OFFSET_DATE_TIME.parseBest(text, OffsetDateTime::from,
-                    java.time.LocalDateTime::from);
-            if (parsed instanceof OffsetDateTime odt) {
-                return odt.toInstant();
-            }
-            return ((java.time.LocalDateTime) parsed).toInstant(java.time.ZoneOffset.UTC);
-        }
     }
 
     /** The reply of get, create, update and delete: {@code {"snapshot": {...}}}. */

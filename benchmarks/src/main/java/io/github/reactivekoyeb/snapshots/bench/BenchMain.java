@@ -1,0 +1,314 @@
+package io.github.reactivekoyeb.snapshots.bench;
+
+import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.internal.ListSnapshotsReply;
+import io.github.reactivekoyeb.snapshots.internal.WireJson;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The benchmark suite (issue 4): S1 throughput against two floors measured in the same run, S2 a
+ * far API with and without read-ahead, S3 a million snapshots at {@code -Xmx64m}, S4 2,000
+ * concurrent calls, S5 the client's overhead per call against a raw {@code WebClient}.
+ *
+ * <p>Run with {@code mvn -q -Pbench test-compile exec:exec}; prints a table and writes it to
+ * {@code target/bench-results.md}.
+ */
+public final class BenchMain {
+
+    private static final StringBuilder REPORT = new StringBuilder();
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> only = Arrays.asList(args);
+        row("| scenario | measure | value |");
+        row("| --- | --- | --- |");
+        if (only.isEmpty() || only.contains("S1")) {
+            s1Throughput();
+        }
+        if (only.isEmpty() || only.contains("S2")) {
+            s2FarApi();
+        }
+        if (only.isEmpty() || only.contains("S3")) {
+            s3Memory();
+        }
+        if (only.isEmpty() || only.contains("S4")) {
+            s4Concurrency();
+        }
+        if (only.isEmpty() || only.contains("S5")) {
+            s5Overhead();
+        }
+        String machine = String.format(Locale.ROOT, "%d cores, Java %s (%s), %s %s", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
+                System.getProperty("os.arch"));
+        row("");
+        row("Machine: " + machine);
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "bench-results.md"), REPORT.toString());
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------ S1
+
+    static void s1Throughput() {
+        int total = 100_000;
+        try (PageServer server = new PageServer(total);
+             ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+            HttpClient http = HttpClient.create(ConnectionProvider.create("floor", 64));
+            // floor (b) decodes with Jackson's own data binding, as an application would: a plain
+            // mapper reading the annotated records (the client decodes with its own streaming code)
+            ObjectReader reader = JsonMapper.builder().build().readerFor(ListSnapshotsReply.class);
+            String base = server.baseUrl() + "/v1/snapshots?limit=100&offset=";
+            int pages = total / PageServer.PAGE_SIZE;
+
+            Supplier<Long> floorA = () -> Flux.range(0, pages)
+                    .concatMap(p -> http.get().uri(base + p * 100L).responseContent().then(Mono.just(100L)))
+                    .reduce(0L, Long::sum).block();
+            ObjectReader clientsDecoder = WireJson.get().mapper().readerFor(ListSnapshotsReply.class);
+            Supplier<Long> floorB = () -> fetchAndDecode(http, base, pages, reader);
+            Supplier<Long> floorC = () -> fetchAndDecode(http, base, pages, clientsDecoder);
+            Supplier<Long> listing = () -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).build())
+                    .count().block();
+
+            List<Supplier<Long>> variants = List.of(floorA, floorB, floorC, listing);
+            int measured = 15;
+            double[][] rates = new double[variants.size()][];
+            for (int v = 0; v < variants.size(); v++) {
+                rates[v] = new double[measured];
+            }
+            // 5 warm-up rounds, then 15 measured; the variants interleaved, each after a GC, so that
+            // JIT, GC and the other process on the 2 cores weigh on all of them alike
+            for (int round = -5; round < measured; round++) {
+                for (int v = 0; v < variants.size(); v++) {
+                    System.gc();
+                    long start = System.nanoTime();
+                    long count = variants.get(v).get();
+                    long nanos = System.nanoTime() - start;
+                    if (count != total) {
+                        throw new IllegalStateException("variant " + v + " saw " + count);
+                    }
+                    if (round >= 0) {
+                        rates[v][round] = total / (nanos / 1e9);
+                    }
+                }
+            }
+            double a = median(rates[0]);
+            double b = median(rates[1]);
+            double d = median(rates[2]);
+            double c = median(rates[3]);
+            row("| S1 throughput (100,000 snapshots, page 100, " + server.pageBytes() / 1024 + " KiB pages) | floor (a) Reactor Netty, bytes discarded | " + fmt(a) + " snapshots/s |");
+            row("| | floor (b) Reactor Netty + Jackson decoding | " + fmt(b) + " snapshots/s |");
+            row("| | floor (b') Reactor Netty + the client's own streaming decoder | " + fmt(d) + " snapshots/s |");
+            row("| | `listSnapshots` | " + fmt(c) + " snapshots/s |");
+            row(String.format(Locale.ROOT, "| | **client / floor (b)** (target >= 0.85) | **%.2f** (client / floor (b'): %.2f; client / floor (a): %.2f) |", c / b, c / d, c / a));
+        }
+    }
+
+    private static long fetchAndDecode(HttpClient http, String base, int pages, ObjectReader reader) {
+        return Flux.range(0, pages)
+                .concatMap(p -> http.get().uri(base + p * 100L)
+                        .responseSingle((response, body) -> body.asInputStream())
+                        .map(in -> {
+                            try (InputStream stream = in) {
+                                ListSnapshotsReply reply = reader.readValue(stream);
+                                return (long) reply.snapshots().size();
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }))
+                .reduce(0L, Long::sum).block();
+    }
+
+    // ------------------------------------------------------------------ S2
+
+    static void s2FarApi() {
+        int total = 10_000;
+        try (PageServer server = new PageServer(total);
+             ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+            server.latency(Duration.ofMillis(20));
+            double[] sequential = new double[3];
+            double[] ahead = new double[3];
+            for (int round = -1; round < 3; round++) {
+                double s = seconds(() -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).build())
+                        .count().block());
+                double r = seconds(() -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).readAhead(4)
+                        .build()).count().block());
+                if (round >= 0) {
+                    sequential[round] = s;
+                    ahead[round] = r;
+                }
+            }
+            double s = median(sequential);
+            double r = median(ahead);
+            row(String.format(Locale.ROOT, "| S2 far API (10,000 snapshots, page 100, +20 ms per request) | read-ahead 0 (sequential; floor 100 x 20 ms = 2.0 s) | %.2f s |", s));
+            row(String.format(Locale.ROOT, "| | read-ahead 4 | %.2f s |", r));
+            row(String.format(Locale.ROOT, "| | **speed-up** (target >= 3.5, limit 4) | **%.2fx** |", s / r));
+        }
+    }
+
+    // ------------------------------------------------------------------ S3
+
+    static void s3Memory() throws Exception {
+        int total = 1_000_000;
+        try (PageServer server = new PageServer(total)) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                    MemoryScenario.class.getName(), server.baseUrl(), String.valueOf(total))
+                    .redirectErrorStream(true).start();
+            List<Long> checkpoints = new ArrayList<>();
+            String done = null;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("checkpoint ")) {
+                        checkpoints.add(Long.parseLong(line.split(" ")[2]));
+                    } else if (line.startsWith("done ")) {
+                        done = line;
+                    } else if (line.contains("Exception") || line.contains("Error")) {
+                        System.err.println("S3 child: " + line);
+                    }
+                }
+            }
+            int exit = child.waitFor();
+            if (done == null || exit != 0) {
+                row("| S3 memory (1,000,000 snapshots, -Xmx64m) | completed | **no** (exit " + exit + ") |");
+                return;
+            }
+            String[] parts = done.split(" ");
+            long seen = Long.parseLong(parts[1]);
+            double secs = Long.parseLong(parts[2]) / 1e9;
+            long first = checkpoints.isEmpty() ? 0 : checkpoints.get(0);
+            long peak = checkpoints.stream().mapToLong(Long::longValue).max().orElse(0);
+            long last = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1);
+            row(String.format(Locale.ROOT, "| S3 memory (1,000,000 snapshots, -Xmx64m) | completed | **%s** (%,d snapshots in %.1f s, %s snapshots/s) |",
+                    seen == total ? "yes" : "no", seen, secs, fmt(seen / secs)));
+            row(String.format(Locale.ROOT, "| | heap after GC at 10%% / peak / 100%% | %.1f / %.1f / %.1f MiB (%d checkpoints) |",
+                    first / 1048576.0, peak / 1048576.0, last / 1048576.0, checkpoints.size()));
+        }
+    }
+
+    // ------------------------------------------------------------------ S4
+
+    static void s4Concurrency() {
+        try (PageServer server = new PageServer(100);
+             ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+            client.getSnapshot("warm-up").block();
+            long connectionsBefore = server.connections();
+            int calls = 2000;
+            long[] latencies = new long[calls];
+            long[] errors = new long[1];
+            long start = System.nanoTime();
+            Flux.range(0, calls)
+                    .flatMap(i -> {
+                        long t0 = System.nanoTime();
+                        return client.getSnapshot("snap-" + i)
+                                .doOnSuccess(s -> latencies[i] = System.nanoTime() - t0)
+                                .onErrorResume(e -> {
+                                    errors[0]++;
+                                    return Mono.empty();
+                                });
+                    }, calls)
+                    .then().block();
+            double wall = (System.nanoTime() - start) / 1e6;
+            long[] sorted = latencies.clone();
+            Arrays.sort(sorted);
+            row(String.format(Locale.ROOT, "| S4 concurrency (2,000 simultaneous `getSnapshot`) | wall time / errors | %.0f ms / **%d errors** |", wall, errors[0]));
+            row(String.format(Locale.ROOT, "| | latency p50 / p99 / max | %.1f / %.1f / %.1f ms |",
+                    sorted[calls / 2] / 1e6, sorted[(int) (calls * 0.99)] / 1e6, sorted[calls - 1] / 1e6));
+            row("| | connections opened (pool `koyeb-snapshots`, max 64) | " + (server.connections() - connectionsBefore + 1) + " |");
+        }
+    }
+
+    // ------------------------------------------------------------------ S5
+
+    static void s5Overhead() {
+        try (PageServer server = new PageServer(100);
+             ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+            WebClient raw = WebClient.builder()
+                    .clientConnector(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.create("raw", 64))))
+                    .build();
+            String url = server.baseUrl() + "/v1/snapshots/8c6d2e0a";
+            ParameterizedTypeReference<Map<String, Snapshot>> replyType = new ParameterizedTypeReference<>() { };
+            Supplier<Object> viaClient = () -> client.getSnapshot("8c6d2e0a").block();
+            Supplier<Object> viaRaw = () -> raw.get().uri(url).header("Accept", "application/json").retrieve()
+                    .bodyToMono(replyType).map(m -> m.get("snapshot")).block();
+            int block = 1000;
+            int blocks = 8;
+            long[] clientTimes = new long[block * blocks];
+            long[] rawTimes = new long[block * blocks];
+            for (int b = -3; b < blocks; b++) { // 3 warm-up blocks, then alternate blocks of each
+                for (int i = 0; i < block; i++) {
+                    long t0 = System.nanoTime();
+                    viaRaw.get();
+                    long t1 = System.nanoTime();
+                    if (b >= 0) {
+                        rawTimes[b * block + i] = t1 - t0;
+                    }
+                }
+                for (int i = 0; i < block; i++) {
+                    long t0 = System.nanoTime();
+                    viaClient.get();
+                    long t1 = System.nanoTime();
+                    if (b >= 0) {
+                        clientTimes[b * block + i] = t1 - t0;
+                    }
+                }
+            }
+            Arrays.sort(clientTimes);
+            Arrays.sort(rawTimes);
+            double clientP50 = clientTimes[clientTimes.length / 2] / 1e3;
+            double rawP50 = rawTimes[rawTimes.length / 2] / 1e3;
+            double clientMean = Arrays.stream(clientTimes).average().orElse(0) / 1e3;
+            double rawMean = Arrays.stream(rawTimes).average().orElse(0) / 1e3;
+            row(String.format(Locale.ROOT, "| S5 overhead per call (8,000 sequential GETs each) | raw `WebClient` p50 / mean | %.0f / %.0f µs |", rawP50, rawMean));
+            row(String.format(Locale.ROOT, "| | `getSnapshot` p50 / mean | %.0f / %.0f µs |", clientP50, clientMean));
+            row(String.format(Locale.ROOT, "| | **client / raw** p50 (target <= 1.10) | **%.2f** (mean %.2f) |", clientP50 / rawP50, clientMean / rawMean));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static double seconds(Runnable run) {
+        long start = System.nanoTime();
+        run.run();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static String fmt(double rate) {
+        return String.format(Locale.ROOT, "%,.0f", rate);
+    }
+
+    private static void row(String line) {
+        System.out.println(line);
+        REPORT.append(line).append('\n');
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.reactivekoyeb.snapshots.bench;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * A server that is never the bottleneck: every page of the listing and the one snapshot reply are
+ * rendered once, up front, and served as bytes; an optional delay per request stands for a distant
+ * API.
+ */
+final class PageServer implements AutoCloseable {
+
+    static final int PAGE_SIZE = 100;
+
+    private final byte[][] pages;
+    private final byte[] snapshotReply;
+    private final DisposableServer server;
+    private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private volatile Duration latency = Duration.ZERO;
+
+    PageServer(int total) {
+        int pageCount = Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+        pages = new byte[pageCount][];
+        for (int p = 0; p < pageCount; p++) {
+            pages[p] = renderPage(p, total).getBytes(StandardCharsets.UTF_8);
+        }
+        snapshotReply = ("{\"snapshot\":" + renderSnapshot(1) + "}").getBytes(StandardCharsets.UTF_8);
+        server = HttpServer.create().host("127.0.0.1").port(0)
+                .doOnChannelInit((observer, channel, address) -> connections.incrementAndGet())
+                .handle((request, response) -> {
+                    requests.incrementAndGet();
+                    byte[] body = route(request.uri());
+                    Mono<Void> send = response.header("Content-Type", "application/json")
+                            .header("Content-Length", String.valueOf(body.length))
+                            .send(Mono.just(Unpooled.wrappedBuffer(body))).then();
+                    Duration delay = latency;
+                    return delay.isZero() ? send : Mono.delay(delay).then(send);
+                })
+                .bindNow();
+    }
+
+    private byte[] route(String uri) {
+        if (!uri.startsWith("/v1/snapshots?")) {
+            return snapshotReply;
+        }
+        List<String> offset = new QueryStringDecoder(uri).parameters().get("offset");
+        int index = (int) (Long.parseLong(offset == null ? "0" : offset.get(0)) / PAGE_SIZE);
+        return index < pages.length ? pages[index] : "{\"snapshots\":[],\"limit\":\"100\",\"has_next\":false}"
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String renderPage(int page, int total) {
+        int from = page * PAGE_SIZE;
+        int to = Math.min(total, from + PAGE_SIZE);
+        StringBuilder sb = new StringBuilder(450 * PAGE_SIZE).append("{\"snapshots\":[");
+        for (int i = from; i < to; i++) {
+            sb.append(i == from ? "" : ",").append(renderSnapshot(i + 1));
+        }
+        return sb.append("],\"limit\":\"").append(PAGE_SIZE).append("\",\"offset\":\"").append(from)
+                .append("\",\"has_next\":").append(to < total).append('}').toString();
+    }
+
+    /** One snapshot as Koyeb renders it (int64 as strings, RFC 3339 timestamps). */
+    static String renderSnapshot(int n) {
+        return "{\"id\":\"8c6d2e0a-" + String.format("%04x-4%03x-a%03x-%012x", n & 0xFFFF, n % 4096, (n * 7) % 4096, n)
+                + "\",\"name\":\"nightly-backup-" + n + "\",\"size\":\"" + (10_737_418_240L + n)
+                + "\",\"created_at\":\"2026-03-14T09:26:53.589793Z\",\"updated_at\":\"2026-03-14T09:31:02.384626Z\""
+                + ",\"deleted_at\":null,\"organization_id\":\"4f7d2a6b-8c1e-4b3a-9f5d-2e6c8a1b7d3f\""
+                + ",\"parent_volume_id\":\"b2e9c4d1-7a3f-4e8b-9c6d-1f2a3b4c5d6e\",\"region\":\"fra\""
+                + ",\"status\":\"SNAPSHOT_STATUS_AVAILABLE\",\"type\":\"SNAPSHOT_TYPE_REMOTE\"}";
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    void latency(Duration latency) {
+        this.latency = latency;
+    }
+
+    long connections() {
+        return connections.get();
+    }
+
+    long requests() {
+        return requests.get();
+    }
+
+    int pageBytes() {
+        return pages[0].length;
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow();
+    }
+}
