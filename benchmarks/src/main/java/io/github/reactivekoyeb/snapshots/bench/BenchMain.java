@@ -44,7 +44,7 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> only = Arrays.asList(args);
+        List<String> only = Arrays.stream(args).filter(a -> !a.isBlank()).toList();
         row("| scenario | measure | value |");
         row("| --- | --- | --- |");
         if (only.isEmpty() || only.contains("S1")) {
