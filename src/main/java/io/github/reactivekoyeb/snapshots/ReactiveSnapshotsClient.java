@@ -255,6 +255,15 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
         Builder connectionPool(ConnectionPoolSettings settings);
 
         /**
+         * Told about retries and pages, for metrics; default {@link ClientEventListener#NONE}.
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        Builder eventListener(ClientEventListener listener);
+
+        /**
          * Allows sending the token over plain {@code http://} to a host that is not a loopback
          * address. Off by default: such a client fails to build rather than leak its token.
          *

@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
+import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
@@ -40,6 +41,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
     private boolean allowInsecureHttp;
     private ConnectionPoolSettings pool = ConnectionPoolSettings.defaults();
+    private ClientEventListener listener = ClientEventListener.NONE;
     private Clock clock = Clock.systemUTC();
 
     /** Use {@link ReactiveSnapshotsClient#builder()}. */
@@ -133,6 +135,12 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     }
 
     @Override
+    public DefaultClientBuilder eventListener(ClientEventListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    @Override
     public DefaultClientBuilder connectionPool(ConnectionPoolSettings settings) {
         this.pool = Objects.requireNonNull(settings, "settings");
         return this;
@@ -184,8 +192,8 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // lazily on an event loop
         WireJson.get();
         HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, ClientVersion.USER_AGENT,
-                retryPolicy, responseTimeout, maxResponseSize, clock);
-        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, onClose);
+                retryPolicy, responseTimeout, maxResponseSize, clock, listener);
+        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener, onClose);
     }
 
     static boolean isLoopback(@Nullable String host) {

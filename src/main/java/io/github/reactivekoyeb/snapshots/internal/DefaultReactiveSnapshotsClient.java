@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
+import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
@@ -23,12 +24,15 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
     private final HttpExchanger exchanger;
     private final String baseUrl;
     private final int defaultPageSize;
+    private final ClientEventListener listener;
     private final Runnable onClose;
 
-    DefaultReactiveSnapshotsClient(HttpExchanger exchanger, String baseUrl, int defaultPageSize, Runnable onClose) {
+    DefaultReactiveSnapshotsClient(HttpExchanger exchanger, String baseUrl, int defaultPageSize,
+            ClientEventListener listener, Runnable onClose) {
         this.exchanger = exchanger;
         this.baseUrl = baseUrl;
         this.defaultPageSize = defaultPageSize;
+        this.listener = listener;
         this.onClose = onClose;
     }
 
@@ -81,7 +85,11 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
     private Mono<SnapshotPage> fetchPage(String filters, int pageSize, long offset) {
         String query = "limit=" + pageSize + "&offset=" + offset + filters;
         ApiRequest page = new ApiRequest(HttpMethod.GET, COLLECTION, COLLECTION, query, null, true);
-        return exchanger.exchange(page, in -> toPage(WireJson.get().readListReply(in), pageSize, offset));
+        return exchanger.exchange(page, in -> {
+            SnapshotPage fetched = toPage(WireJson.get().readListReply(in), pageSize, offset);
+            listener.onPage(fetched.offset(), fetched.snapshots().size());
+            return fetched;
+        });
     }
 
     private static String filterQuery(ListSnapshotsRequest request) {

@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
+import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.KoyebException;
 import io.github.reactivekoyeb.snapshots.KoyebTransportException;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
@@ -65,7 +66,8 @@ final class HttpExchanger {
     private final RetryStrategy.Listener retryListener;
 
     HttpExchanger(WebClient webClient, String baseUrl, @Nullable String token, String userAgent,
-            RetryPolicy retryPolicy, Duration responseTimeout, int maxResponseSize, Clock clock) {
+            RetryPolicy retryPolicy, Duration responseTimeout, int maxResponseSize, Clock clock,
+            ClientEventListener listener) {
         this.webClient = webClient;
         this.baseUrl = baseUrl;
         this.token = token;
@@ -81,6 +83,7 @@ final class HttpExchanger {
                 log.debug(request.method() + " " + request.uriTemplate() + ": retry " + retry + " (" + reason.tag
                         + ") in " + delay.toMillis() + " ms");
             }
+            listener.onRetry(request.method().name(), request.uriTemplate(), reason.tag, (int) retry, delay);
         };
     }
 

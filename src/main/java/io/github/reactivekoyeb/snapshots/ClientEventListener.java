@@ -1,0 +1,38 @@
+package io.github.reactivekoyeb.snapshots;
+
+import java.time.Duration;
+
+/**
+ * Told about what the client does, for metrics: every retry it schedules and every page it
+ * fetches. The Spring Boot auto-configuration turns these into the Micrometer counters
+ * {@code koyeb.snapshots.retries} and {@code koyeb.snapshots.pages}.
+ *
+ * <p>Called on the thread that saw the event, often an event loop: implementations must be
+ * quick, thread-safe and must not block or throw. Nothing passed holds the token.
+ */
+public interface ClientEventListener {
+
+    /** A listener that ignores everything; the default. */
+    ClientEventListener NONE = new ClientEventListener() { };
+
+    /**
+     * A failed request is about to be sent again.
+     *
+     * @param method the HTTP method, e.g. {@code GET}
+     * @param uriTemplate the path template, e.g. {@code /v1/snapshots/{id}} (never the raw id)
+     * @param reason {@code 503}, {@code 429}, {@code connect}, {@code timeout} or {@code connection_closed}
+     * @param retry 1 for the first retry, 2 for the second...
+     * @param delay the wait before it is sent
+     */
+    default void onRetry(String method, String uriTemplate, String reason, int retry, Duration delay) {
+    }
+
+    /**
+     * A page of a listing has been fetched (read-ahead pages included).
+     *
+     * @param offset the page's offset
+     * @param snapshots how many snapshots it holds
+     */
+    default void onPage(long offset, int snapshots) {
+    }
+}

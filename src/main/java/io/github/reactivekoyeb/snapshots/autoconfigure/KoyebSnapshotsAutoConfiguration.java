@@ -1,0 +1,165 @@
+package io.github.reactivekoyeb.snapshots.autoconfigure;
+
+import io.github.reactivekoyeb.snapshots.ClientEventListener;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configures a {@link ReactiveSnapshotsClient} bean from the {@code koyeb.snapshots.*}
+ * properties.
+ *
+ * <ul>
+ *   <li>The token is {@code koyeb.snapshots.token}, else the {@code KOYEB_API_TOKEN} environment
+ *       variable; blank counts as none. With none, no client bean is created and one INFO line
+ *       says why, rather than a client that fails on its first call.</li>
+ *   <li>The client is built on the application's {@code WebClient.Builder} when there is one (Spring
+ *       Boot's, with its codecs, customizers and observation registry), on a plain one otherwise.</li>
+ *   <li>With Micrometer and a {@code MeterRegistry}, the counters {@code koyeb.snapshots.retries}
+ *       and {@code koyeb.snapshots.pages} are registered on it.</li>
+ *   <li>Every bean backs off when the application defines its own.</li>
+ * </ul>
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
+    "org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+@ConditionalOnClass(WebClient.class)
+@EnableConfigurationProperties(KoyebSnapshotsProperties.class)
+public class KoyebSnapshotsAutoConfiguration {
+
+    /** The environment variable the token falls back to: {@value}. */
+    public static final String TOKEN_ENVIRONMENT_VARIABLE = "KOYEB_API_TOKEN";
+
+    private static final Log log = LogFactory.getLog(KoyebSnapshotsAutoConfiguration.class);
+
+    /** Creates the configuration; Spring does this. */
+    public KoyebSnapshotsAutoConfiguration() {
+    }
+
+    /**
+     * The token from the properties or the environment, or null when both are blank.
+     *
+     * @param environment the environment
+     * @return the token, or null
+     */
+    static @Nullable String resolveToken(Environment environment) {
+        String token = environment.getProperty(KoyebSnapshotsProperties.PREFIX + ".token");
+        if (token == null || token.isBlank()) {
+            token = environment.getProperty(TOKEN_ENVIRONMENT_VARIABLE);
+        }
+        return token == null || token.isBlank() ? null : token.trim();
+    }
+
+    /** The client, when a token is configured. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(TokenConfigured.class)
+    static class ClientConfiguration {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        ReactiveSnapshotsClient reactiveSnapshotsClient(KoyebSnapshotsProperties properties, Environment environment,
+                ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<ClientEventListener> listeners) {
+            ReactiveSnapshotsClient.Builder builder = ReactiveSnapshotsClient.builder()
+                    .baseUrl(properties.getBaseUrl())
+                    .token(resolveToken(environment))
+                    .responseTimeout(properties.getResponseTimeout())
+                    .defaultPageSize(properties.getPageSize())
+                    .retryPolicy(properties.toRetryPolicy());
+            webClientBuilder.ifAvailable(builder::webClientBuilder);
+            List<ClientEventListener> all = listeners.orderedStream().toList();
+            if (!all.isEmpty()) {
+                builder.eventListener(all.size() == 1 ? all.get(0) : new CompositeListener(all));
+            }
+            return builder.build();
+        }
+    }
+
+    /** The INFO line when no token is configured. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(NoTokenConfigured.class)
+    static class NoTokenConfiguration {
+
+        @Bean
+        NoTokenNotice koyebSnapshotsNoTokenNotice() {
+            log.info("No Koyeb API token: set koyeb.snapshots.token or the " + TOKEN_ENVIRONMENT_VARIABLE
+                    + " environment variable to get a ReactiveSnapshotsClient bean");
+            return new NoTokenNotice();
+        }
+    }
+
+    /** The Micrometer counters, when Micrometer is on the class path. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class MetricsConfiguration {
+
+        @Bean
+        @ConditionalOnBean(MeterRegistry.class)
+        @ConditionalOnMissingBean(MicrometerClientEventListener.class)
+        @Conditional(TokenConfigured.class)
+        MicrometerClientEventListener koyebSnapshotsMetrics(MeterRegistry registry) {
+            return new MicrometerClientEventListener(registry);
+        }
+    }
+
+    /** Marks the absence of a token in the context; holds nothing. */
+    static final class NoTokenNotice {
+    }
+
+    /** Matches when a non-blank token is configured. */
+    static final class TokenConfigured extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return resolveToken(context.getEnvironment()) != null
+                    ? ConditionOutcome.match("a Koyeb API token is configured")
+                    : ConditionOutcome.noMatch("no koyeb.snapshots.token and no " + TOKEN_ENVIRONMENT_VARIABLE);
+        }
+    }
+
+    /** Matches when no token is configured. */
+    static final class NoTokenConfigured extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return resolveToken(context.getEnvironment()) == null
+                    ? ConditionOutcome.match("no Koyeb API token is configured")
+                    : ConditionOutcome.noMatch("a Koyeb API token is configured");
+        }
+    }
+
+    /** Fans events out to several listeners. */
+    record CompositeListener(List<ClientEventListener> listeners) implements ClientEventListener {
+        @Override
+        public void onRetry(String method, String uriTemplate, String reason, int retry, Duration delay) {
+            for (ClientEventListener l : listeners) {
+                l.onRetry(method, uriTemplate, reason, retry, delay);
+            }
+        }
+
+        @Override
+        public void onPage(long offset, int snapshots) {
+            for (ClientEventListener l : listeners) {
+                l.onPage(offset, snapshots);
+            }
+        }
+    }
+}

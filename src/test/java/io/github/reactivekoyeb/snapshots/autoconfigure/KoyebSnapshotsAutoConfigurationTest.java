@@ -1,0 +1,193 @@
+package io.github.reactivekoyeb.snapshots.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.support.TestSecrets;
+import io.github.reactivekoyeb.snapshots.support.TokenLeakAppender;
+import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import reactor.test.StepVerifier;
+
+/** The auto-configuration, property by property, against a real fake server. */
+class KoyebSnapshotsAutoConfigurationTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private FakeKoyebServer server;
+    private ApplicationContextRunner runner;
+
+    @BeforeEach
+    void start() {
+        server = FakeKoyebServer.builder().token(TestSecrets.TOKEN).build();
+        server.seed(250);
+        runner = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(KoyebSnapshotsAutoConfiguration.class))
+                .withPropertyValues("koyeb.snapshots.base-url=" + server.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aTokenPropertyGivesAWorkingClientOnTheConfiguredBaseUrl() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN).run(context -> {
+            assertThat(context).hasSingleBean(ReactiveSnapshotsClient.class);
+            ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
+            StepVerifier.create(client.getSnapshot("snap-000001")).expectNextCount(1).expectComplete().verify(TIMEOUT);
+            assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer " + TestSecrets.TOKEN);
+        });
+    }
+
+    @Test
+    void theTokenFallsBackToTheEnvironmentVariable() {
+        runner.withPropertyValues("KOYEB_API_TOKEN=" + TestSecrets.TOKEN, "koyeb.snapshots.token= ").run(context -> {
+            ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
+            client.getSnapshot("snap-000001").block(TIMEOUT);
+            assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer " + TestSecrets.TOKEN);
+        });
+    }
+
+    @Test
+    void withoutATokenThereIsNoClientAndOneInfoLineSaysWhy() {
+        runner.withPropertyValues("koyeb.snapshots.token=   ").run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(ReactiveSnapshotsClient.class);
+            assertThat(TokenLeakAppender.recentLines()).anyMatch(line -> line.startsWith("INFO ")
+                    && line.contains("No Koyeb API token") && line.contains("KOYEB_API_TOKEN"));
+        });
+    }
+
+    @Test
+    void pageSizeIsTheDefaultPageSizeOfListings() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.page-size=25")
+                .run(context -> {
+                    ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
+                    assertThat(client.listSnapshots().count().block(TIMEOUT)).isEqualTo(250);
+                    assertThat(server.requestCount()).isEqualTo(10);
+                    assertThat(server.lastRequest().queryParameter("limit")).isEqualTo("25");
+                });
+    }
+
+    @Test
+    void retryPropertiesShapeTheRetryPolicy() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.retry.max-retries=1",
+                "koyeb.snapshots.retry.initial-backoff=5ms", "koyeb.snapshots.retry.max-backoff=10ms").run(context -> {
+                    server.failNext(5, 503);
+                    StepVerifier.create(context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000001"))
+                            .expectErrorSatisfies(e -> assertThat(((KoyebServiceUnavailableException) e).attempts())
+                                    .isEqualTo(2))
+                            .verify(TIMEOUT);
+                    assertThat(server.requestCount()).isEqualTo(2);
+                });
+    }
+
+    @Test
+    void responseTimeoutIsApplied() {
+        server.latency(Duration.ofSeconds(2));
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.response-timeout=200ms",
+                "koyeb.snapshots.retry.max-retries=0").run(context -> {
+                    long start = System.nanoTime();
+                    StepVerifier.create(context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000001"))
+                            .expectError().verify(TIMEOUT);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+                });
+    }
+
+    @Test
+    void badValuesFailStartUpNamingTheFullProperty() {
+        String[][] cases = {
+            {"koyeb.snapshots.page-size=0", "koyeb.snapshots.page-size"},
+            {"koyeb.snapshots.page-size=101", "koyeb.snapshots.page-size"},
+            {"koyeb.snapshots.retry.max-retries=-1", "koyeb.snapshots.retry.max-retries"},
+            {"koyeb.snapshots.base-url=not a url", "koyeb.snapshots.base-url"},
+            {"koyeb.snapshots.base-url=ftp://example.com", "koyeb.snapshots.base-url"},
+            {"koyeb.snapshots.response-timeout=0s", "koyeb.snapshots.response-timeout"},
+            {"koyeb.snapshots.retry.max-backoff=-1s", "koyeb.snapshots.retry.max-backoff"},
+        };
+        for (String[] c : cases) {
+            runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, c[0]).run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(messages(context.getStartupFailure())).as(c[0]).contains(c[1]);
+            });
+        }
+    }
+
+    @Test
+    void anApplicationClientReplacesTheAutoConfiguredOne() {
+        ReactiveSnapshotsClient own = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build();
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .withBean(ReactiveSnapshotsClient.class, () -> own)
+                .run(context -> assertThat(context.getBean(ReactiveSnapshotsClient.class)).isSameAs(own));
+    }
+
+    @Test
+    void theApplicationsWebClientBuilderAndItsCustomizersAreUsed() {
+        runner.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class))
+                .withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .withBean(WebClientCustomizer.class, () -> builder -> builder.filter((request, next) ->
+                        next.exchange(ClientRequest.from(request).header("X-Customized", "yes").build())))
+                .run(context -> {
+                    context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000001").block(TIMEOUT);
+                    assertThat(server.lastRequest().header("X-Customized")).isEqualTo("yes");
+                });
+    }
+
+    @Test
+    void metricsCountRetriesByReasonAndPages() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.retry.initial-backoff=5ms",
+                        "koyeb.snapshots.retry.max-backoff=10ms")
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("koyeb.snapshots.retries").tag("reason", "503").counter().count()).isZero();
+                    assertThat(registry.get("koyeb.snapshots.retries").tag("reason", "429").counter().count()).isZero();
+                    assertThat(registry.get("koyeb.snapshots.retries").tag("reason", "connect").counter().count()).isZero();
+                    ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
+                    server.failNext(1, 503);
+                    server.failNext(2, 429);
+                    client.getSnapshot("snap-000001").block(TIMEOUT);
+                    client.listSnapshots().then().block(TIMEOUT);
+                    assertThat(registry.get("koyeb.snapshots.retries").tag("reason", "503").counter().count()).isEqualTo(1);
+                    assertThat(registry.get("koyeb.snapshots.retries").tag("reason", "429").counter().count()).isEqualTo(2);
+                    assertThat(registry.get("koyeb.snapshots.pages").counter().count()).isEqualTo(3);
+                    assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().toString())
+                            .doesNotContain(TestSecrets.TOKEN).doesNotContain("snap-000001"));
+                });
+    }
+
+    @Test
+    void withoutAMeterRegistryThereAreNoMetricsAndTheClientWorks() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN).run(context -> {
+            assertThat(context).doesNotHaveBean(MicrometerClientEventListener.class);
+            assertThat(context.getBean(ReactiveSnapshotsClient.class).listSnapshots().count().block(TIMEOUT))
+                    .isEqualTo(250);
+        });
+    }
+
+    @Test
+    void propertiesNeverShowTheToken() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN).run(context ->
+                assertThat(context.getBean(KoyebSnapshotsProperties.class).toString()).doesNotContain(TestSecrets.TOKEN));
+    }
+
+    private static String messages(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.reactivekoyeb.snapshots.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.support.TestSecrets;
+import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** http.client.requests observations carry the URI template, never the raw id or the token. */
+class ObservationTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private FakeKoyebServer server;
+    private TestObservationRegistry registry;
+    private ReactiveSnapshotsClient client;
+
+    @BeforeEach
+    void start() {
+        server = FakeKoyebServer.builder().token(TestSecrets.TOKEN).build();
+        server.seed(30);
+        registry = TestObservationRegistry.create();
+        client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).token(TestSecrets.TOKEN)
+                .webClientBuilder(WebClient.builder().observationRegistry(registry)).build();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void itemRequestsAreObservedUnderTheTemplateNotTheId() {
+        client.getSnapshot("snap-000007").block(TIMEOUT);
+        client.deleteSnapshot("snap-000008").block(TIMEOUT);
+        TestObservationRegistryAssert.assertThat(registry)
+                .hasNumberOfObservationsWithNameEqualTo("http.client.requests", 2)
+                .forAllObservationsWithNameEqualTo("http.client.requests", observation -> observation
+                        .hasLowCardinalityKeyValue("uri", "/v1/snapshots/{id}")
+                        .hasLowCardinalityKeyValue("status", "200"));
+        assertNoIdOrToken();
+    }
+
+    @Test
+    void listingPagesAreObservedUnderTheCollectionPath() {
+        client.listSnapshots(ListSnapshotsRequest.builder().pageSize(10).region("fra").build()).then().block(TIMEOUT);
+        TestObservationRegistryAssert.assertThat(registry)
+                .hasNumberOfObservationsWithNameEqualTo("http.client.requests", 2)
+                .forAllObservationsWithNameEqualTo("http.client.requests", observation -> observation
+                        .hasLowCardinalityKeyValue("uri", "/v1/snapshots")
+                        .hasLowCardinalityKeyValue("method", "GET"));
+        assertNoIdOrToken();
+    }
+
+    private void assertNoIdOrToken() {
+        registry.getContexts().forEach(entry -> {
+            var context = entry.getKey();
+            for (KeyValue kv : context.getLowCardinalityKeyValues()) {
+                assertThat(kv.getValue()).doesNotContain(TestSecrets.TOKEN).doesNotContain("snap-0000");
+            }
+            for (KeyValue kv : context.getHighCardinalityKeyValues()) {
+                assertThat(kv.getValue()).doesNotContain(TestSecrets.TOKEN);
+            }
+        });
+    }
+}
