@@ -1,0 +1,76 @@
+package io.github.reactivekoyeb.snapshots.examples.streaming;
+
+import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
+import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.SnapshotStatus;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Snapshots over HTTP. The listing is the client's lazy {@code Flux}, written straight to the
+ * response: WebFlux requests more snapshots only as the socket drains, so a slow HTTP client
+ * slows paging, and a client that disconnects cancels it (no further page is fetched).
+ */
+@RestController
+class SnapshotController {
+
+    private final ReactiveSnapshotsClient client;
+
+    SnapshotController(ReactiveSnapshotsClient client) {
+        this.client = client;
+    }
+
+    /** {@code GET /snapshots?status=AVAILABLE&region=fra}, as NDJSON or, when asked, server-sent events. */
+    @GetMapping(path = "/snapshots", produces = {MediaType.APPLICATION_NDJSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
+    Flux<Snapshot> list(@RequestParam(name = "status", required = false) List<String> statuses,
+            @RequestParam(name = "region", required = false) String region) {
+        ListSnapshotsRequest.Builder request = ListSnapshotsRequest.builder().region(region);
+        if (statuses != null && !statuses.isEmpty()) {
+            request.statuses(statuses.stream().map(SnapshotController::status).toList());
+        }
+        return client.listSnapshots(request.build());
+    }
+
+    @GetMapping("/snapshots/{id}")
+    Mono<Snapshot> get(@PathVariable("id") String id) {
+        return client.getSnapshot(id);
+    }
+
+    @PostMapping("/snapshots")
+    Mono<ResponseEntity<Snapshot>> create(@RequestBody CreateSnapshotRequest request) {
+        return client.createSnapshot(request)
+                .map(created -> ResponseEntity.created(URI.create("/snapshots/" + created.id())).body(created));
+    }
+
+    @DeleteMapping("/snapshots/{id}")
+    Mono<Snapshot> delete(@PathVariable("id") String id) {
+        return client.deleteSnapshot(id);
+    }
+
+    /** {@code AVAILABLE}, {@code available} or {@code SNAPSHOT_STATUS_AVAILABLE}. */
+    private static SnapshotStatus status(String value) {
+        String name = value.trim().toUpperCase(Locale.ROOT);
+        SnapshotStatus status = SnapshotStatus.fromWireValue(name);
+        if (status == SnapshotStatus.UNKNOWN) {
+            status = SnapshotStatus.fromWireValue("SNAPSHOT_STATUS_" + name);
+        }
+        if (status == null || status == SnapshotStatus.UNKNOWN) {
+            throw new IllegalArgumentException("unknown status '" + value + "'; one of " + SnapshotStatus.knownValues());
+        }
+        return status;
+    }
+}

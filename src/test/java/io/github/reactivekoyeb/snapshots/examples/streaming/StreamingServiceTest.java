@@ -1,0 +1,193 @@
+package io.github.reactivekoyeb.snapshots.examples.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.SnapshotStatus;
+import io.github.reactivekoyeb.snapshots.support.TestSecrets;
+import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import io.netty.channel.ChannelOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The streaming service example, end to end: WebTestClient -> the running app -> the fake Koyeb server. */
+class StreamingServiceTest {
+
+    private static final int SNAPSHOTS = 20_000; // 200 pages of 100, about 8 MiB of NDJSON
+    private static FakeKoyebServer koyeb;
+    private static ConfigurableApplicationContext app;
+    private static WebTestClient http;
+    private static String baseUrl;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void start() {
+        koyeb = FakeKoyebServer.builder().token(TestSecrets.TOKEN).build();
+        koyeb.seed(SNAPSHOTS);
+        app = StreamingServiceApplication.run("--server.port=0", "--koyeb.snapshots.base-url=" + koyeb.baseUrl(),
+                "--koyeb.snapshots.token=" + TestSecrets.TOKEN, "--koyeb.snapshots.retry.initial-backoff=5ms",
+                "--koyeb.snapshots.retry.max-backoff=10ms", "--spring.main.banner-mode=off");
+        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        baseUrl = "http://127.0.0.1:" + port;
+        http = WebTestClient.bindToServer().baseUrl(baseUrl).responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        koyeb.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        koyeb.clearScript();
+        koyeb.clearRequests();
+    }
+
+    @Test
+    void listingStreamsAsNdjsonWithFilters() {
+        List<String> expected = koyeb.snapshots().stream()
+                .filter(s -> s.status() == SnapshotStatus.AVAILABLE && "fra".equals(s.region())).map(Snapshot::id).toList();
+        List<Snapshot> streamed = http.get().uri("/snapshots?status=AVAILABLE&region=fra")
+                .accept(MediaType.APPLICATION_NDJSON).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_NDJSON)
+                .returnResult(Snapshot.class).getResponseBody().collectList().block(Duration.ofSeconds(30));
+        assertThat(streamed).extracting(Snapshot::id).isEqualTo(expected);
+        assertThat(koyeb.requests()).allSatisfy(r -> {
+            assertThat(r.queryParameters("statuses")).containsExactly("SNAPSHOT_STATUS_AVAILABLE");
+            assertThat(r.queryParameter("region")).isEqualTo("fra");
+        });
+    }
+
+    @Test
+    void listingStreamsAsServerSentEventsWhenAsked() {
+        Flux<String> events = http.get().uri("/snapshots?region=was").accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .returnResult(String.class).getResponseBody();
+        StepVerifier.create(events.take(3))
+                .assertNext(data -> assertThat(data).contains("\"id\":\"snap-000001\"").contains("\"region\":\"was\""))
+                .expectNextCount(2)
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aDisconnectingClientCancelsPaging() throws InterruptedException {
+        Flux<String> lines = http.get().uri("/snapshots").accept(MediaType.APPLICATION_NDJSON).exchange()
+                .returnResult(String.class).getResponseBody();
+        StepVerifier.create(lines.take(150)).expectNextCount(150).expectComplete().verify(Duration.ofSeconds(10));
+        Thread.sleep(300); // the disconnect travels to the service and the cancel to the client
+        int afterDisconnect = koyeb.requestCount();
+        Thread.sleep(700);
+        assertThat(koyeb.requestCount()).isEqualTo(afterDisconnect).isLessThan(SNAPSHOTS / 100);
+        System.out.printf("disconnect-cancels-paging: %d of %d pages fetched after reading 150 snapshots%n",
+                afterDisconnect, SNAPSHOTS / 100);
+    }
+
+    @Test
+    void aSlowClientSlowsPaging() {
+        // a plain Reactor Netty client: it stops reading the socket when there is no demand; a fixed
+        // 16 KiB receive buffer, since loopback autotuning would otherwise buffer megabytes
+        Flux<String> chunks = HttpClient.create().option(ChannelOption.SO_RCVBUF, 16 * 1024).baseUrl(baseUrl)
+                .headers(h -> h.add("Accept", "application/x-ndjson"))
+                .get().uri("/snapshots").responseContent().asString();
+        int[] whileStalled = new int[1];
+        long[] bytes = new long[1];
+        StepVerifier.create(chunks.doOnNext(chunk -> bytes[0] += chunk.length()), 5)
+                .expectNextCount(5)
+                .then(() -> sleep(1500)) // the client stops reading: TCP and the service fill up, then paging stops
+                .then(() -> whileStalled[0] = koyeb.requestCount())
+                .then(() -> sleep(700))
+                .then(() -> assertThat(koyeb.requestCount()).isEqualTo(whileStalled[0]))
+                .thenRequest(Long.MAX_VALUE) // reading again resumes paging, to the end
+                .thenConsumeWhile(chunk -> true)
+                .expectComplete()
+                .verify(Duration.ofSeconds(60));
+        assertThat(whileStalled[0]).isLessThan(SNAPSHOTS / 100);
+        assertThat(koyeb.requestCount()).isEqualTo(SNAPSHOTS / 100);
+        System.out.printf("slow-client: %d of %d pages fetched while the client had stopped reading%n",
+                whileStalled[0], SNAPSHOTS / 100);
+    }
+
+    @Test
+    void aMissingSnapshotIsA404Problem() {
+        JsonNode problem = json(http.get().uri("/snapshots/does-not-exist").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().returnResult().getResponseBody());
+        assertThat(problem.get("status").asInt()).isEqualTo(404);
+        assertThat(problem.get("koyebErrorCode").asString()).isEqualTo("not_found");
+        assertThat(problem.get("detail").asString()).contains("GET /v1/snapshots/does-not-exist")
+                .doesNotContain(TestSecrets.TOKEN);
+    }
+
+    @Test
+    void anInvalidCreateIsA400ProblemWithTheFields() {
+        JsonNode problem = json(http.post().uri("/snapshots").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\":\"no volume\"}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().returnResult().getResponseBody());
+        assertThat(problem.get("fields").get(0).get("field").asString()).isEqualTo("parent_volume_id");
+    }
+
+    @Test
+    void aKoyeb503AfterRetriesIsA503ProblemWithRetryAfter() {
+        koyeb.failNext(10, 503, "7");
+        JsonNode problem = json(http.get().uri("/snapshots/snap-000001").exchange()
+                .expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals("Retry-After", "7")
+                .expectBody().returnResult().getResponseBody());
+        assertThat(problem.get("attempts").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void createThenDeleteGoThrough() {
+        var result = http.post().uri("/snapshots").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"parent_volume_id\":\"vol-1\",\"name\":\"from-the-service\"}")
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(Snapshot.class).returnResult();
+        Snapshot created = result.getResponseBody();
+        assertThat(created.status()).isEqualTo(SnapshotStatus.CREATING);
+        assertThat(result.getResponseHeaders().getLocation()).hasToString("/snapshots/" + created.id());
+        Snapshot deleted = http.delete().uri("/snapshots/" + created.id()).exchange()
+                .expectStatus().isOk()
+                .expectBody(Snapshot.class).returnResult().getResponseBody();
+        assertThat(deleted.status()).isEqualTo(SnapshotStatus.DELETING);
+    }
+
+    @Test
+    void anUnknownStatusFilterIsA400Problem() {
+        http.get().uri("/snapshots?status=FROZEN").accept(MediaType.APPLICATION_NDJSON).exchange()
+                .expectStatus().isBadRequest();
+    }
+
+    private static JsonNode json(byte[] body) {
+        return JSON.readTree(body);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
