@@ -1,7 +1,9 @@
 package io.github.reactivekoyeb.snapshots;
 
 import io.github.reactivekoyeb.snapshots.internal.DefaultClientBuilder;
+import io.github.reactivekoyeb.snapshots.internal.Waiter;
 import java.time.Duration;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -154,6 +156,98 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
      * @throws NullPointerException if {@code request} is null
      */
     Flux<SnapshotPage> listSnapshotPages(ListSnapshotsRequest request);
+
+    /**
+     * Waits until a snapshot meets a condition, polling it with {@code getSnapshot}.
+     *
+     * <p>The first poll is sent at subscription, the next ones after the intervals of the options
+     * (non-blocking timers); each poll honours the client's retry policy (a 503 is retried, not
+     * fatal); cancelling stops the polling.
+     *
+     * @param id the snapshot id
+     * @param condition what to wait for, e.g. {@code s -> s.size() != null}
+     * @param options the poll schedule and the overall timeout
+     * @return a cold {@code Mono} emitting the first state that meets the condition, or an error
+     *     signal: {@link KoyebWaitTimeoutException} (with the last state seen) when the timeout
+     *     passes, {@link KoyebNotFoundException} when the snapshot does not exist, or any other
+     *     error of a poll after its retries
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code id} is invalid, as for {@link #getSnapshot(String)}
+     */
+    default Mono<Snapshot> awaitSnapshot(String id, Predicate<Snapshot> condition, WaitOptions options) {
+        return Waiter.await(this, id, condition, options);
+    }
+
+    /**
+     * Waits until a snapshot has a status, polling with the default schedule of
+     * {@link WaitOptions#defaults()} and this timeout.
+     *
+     * <p>While waiting for {@link SnapshotStatus#AVAILABLE}, a snapshot found
+     * {@code DELETING} or {@code DELETED} fails the wait at once with
+     * {@link KoyebUnexpectedStatusException} ({@code MIGRATING} keeps waiting).
+     *
+     * @param id the snapshot id
+     * @param status the status to wait for
+     * @param timeout the overall timeout
+     * @return a cold {@code Mono} emitting the snapshot in that status, or an error signal as for
+     *     {@link #awaitSnapshot}, or {@link KoyebUnexpectedStatusException}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code id} is invalid, {@code status} is {@code UNKNOWN}
+     *     or the timeout is not positive
+     */
+    default Mono<Snapshot> awaitSnapshotStatus(String id, SnapshotStatus status, Duration timeout) {
+        return Waiter.awaitStatus(this, id, status, timeout);
+    }
+
+    /**
+     * Creates a snapshot, then waits until it is {@link SnapshotStatus#AVAILABLE}: the create reply
+     * is the first state, then polls follow the default schedule. The timeout covers the whole
+     * operation, the create request included.
+     *
+     * @param request the volume to snapshot and the snapshot's name
+     * @param timeout the overall timeout
+     * @return a cold {@code Mono} emitting the available snapshot, or an error signal: the create
+     *     request's own error as it is, {@link KoyebUnexpectedStatusException} if it turns
+     *     {@code DELETING} or {@code DELETED}, {@link KoyebWaitTimeoutException}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the timeout is not positive
+     */
+    default Mono<Snapshot> createSnapshotAndAwait(CreateSnapshotRequest request, Duration timeout) {
+        return Waiter.createAndAwait(this, request, timeout);
+    }
+
+    /**
+     * Deletes a snapshot, then waits until it reads {@link SnapshotStatus#DELETED} or is gone
+     * (404). The timeout covers the whole operation, the delete request included.
+     *
+     * @param id the snapshot id
+     * @param timeout the overall timeout
+     * @return a cold {@code Mono} completing once the snapshot is deleted, or an error signal: the
+     *     delete request's own error as it is (a 404 for an unknown id, say), or
+     *     {@link KoyebWaitTimeoutException}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code id} is invalid or the timeout is not positive
+     */
+    default Mono<Void> deleteSnapshotAndAwait(String id, Duration timeout) {
+        return Waiter.deleteAndAwait(this, id, timeout);
+    }
+
+    /**
+     * Watches a snapshot: emits the first state read, then the snapshot each time its status or
+     * any other field changes (never an unchanged one twice), and completes when it reaches
+     * {@code AVAILABLE} or {@code DELETED} or is gone (404). For streaming progress to a service's
+     * own clients.
+     *
+     * @param id the snapshot id
+     * @param options the poll schedule and the overall timeout
+     * @return a cold {@code Flux} of states, ending with an error signal
+     *     {@link KoyebWaitTimeoutException} when the timeout passes first
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code id} is invalid
+     */
+    default Flux<Snapshot> watchSnapshot(String id, WaitOptions options) {
+        return Waiter.watch(this, id, options);
+    }
 
     /**
      * Releases what the client created for itself (its connection pool). Clients built on an

@@ -21,11 +21,11 @@ class ExampleTest {
         assertThat(out)
                 .contains("running against the fake Koyeb server")
                 .contains("status=CREATING")
-                .contains("polled: AVAILABLE")
+                .contains("watched: CREATING").contains("watched: AVAILABLE")
                 .contains("page offset=0 limit=20 items=20 hasNext=true")
                 .contains("page offset=40 limit=20")
                 .contains("renamed ").contains("name=example-snapshot-renamed")
-                .contains("deleted ").contains("status=DELETING")
+                .contains("deleted ").contains("(now DELETED)")
                 .contains("after 2 requests");
     }
 }

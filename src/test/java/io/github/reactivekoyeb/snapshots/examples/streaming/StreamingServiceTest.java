@@ -111,8 +111,8 @@ class StreamingServiceTest {
         long[] bytes = new long[1];
         StepVerifier.create(chunks.doOnNext(chunk -> bytes[0] += chunk.length()), 5)
                 .expectNextCount(5)
-                .then(() -> sleep(1500)) // the client stops reading: TCP and the service fill up, then paging stops
-                .then(() -> whileStalled[0] = koyeb.requestCount())
+                // the client stops reading: socket buffers and the service fill up, then paging stops
+                .then(() -> whileStalled[0] = awaitStableRequestCount())
                 .then(() -> sleep(700))
                 .then(() -> assertThat(koyeb.requestCount()).isEqualTo(whileStalled[0]))
                 .thenRequest(Long.MAX_VALUE) // reading again resumes paging, to the end
@@ -174,9 +174,37 @@ class StreamingServiceTest {
     }
 
     @Test
+    void progressStreamsEachStateOfANewSnapshotUntilAvailable() {
+        Snapshot created = http.post().uri("/snapshots").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"parent_volume_id\":\"vol-2\",\"name\":\"watched\"}")
+                .exchange().expectStatus().isCreated()
+                .expectBody(Snapshot.class).returnResult().getResponseBody();
+        List<Snapshot> states = http.get().uri("/snapshots/" + created.id() + "/progress")
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk()
+                .returnResult(Snapshot.class).getResponseBody().collectList().block(Duration.ofSeconds(15));
+        assertThat(states).extracting(Snapshot::status).first().isEqualTo(SnapshotStatus.CREATING);
+        assertThat(states).extracting(Snapshot::status).last().isEqualTo(SnapshotStatus.AVAILABLE);
+        assertThat(states).doesNotHaveDuplicates();
+    }
+
+    @Test
     void anUnknownStatusFilterIsA400Problem() {
         http.get().uri("/snapshots?status=FROZEN").accept(MediaType.APPLICATION_NDJSON).exchange()
                 .expectStatus().isBadRequest();
+    }
+
+    /** The fake server's request count once it has not moved for 600 ms (at most 10 s). */
+    private static int awaitStableRequestCount() {
+        int last = -1;
+        int stableFor = 0;
+        for (int i = 0; i < 50 && stableFor < 3; i++) {
+            sleep(200);
+            int now = koyeb.requestCount();
+            stableFor = now == last ? stableFor + 1 : 0;
+            last = now;
+        }
+        return last;
     }
 
     private static JsonNode json(byte[] body) {

@@ -8,18 +8,18 @@ import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotPage;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
+import io.github.reactivekoyeb.snapshots.WaitOptions;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import reactor.core.publisher.Mono;
 
 /**
- * The whole life of a snapshot with koyeb-snapshots-reactive: create it, wait until it is
- * {@code AVAILABLE}, list snapshots lazily page by page with filters, rename it, delete it, and
- * watch a 503 being retried.
+ * The whole life of a snapshot with koyeb-snapshots-reactive: create it, watch it until it is
+ * {@code AVAILABLE}, list snapshots lazily page by page with filters, rename it, delete it and
+ * wait until it is {@code DELETED}, and see a 503 being retried.
  *
  * <p>Without {@code KOYEB_API_TOKEN} it starts the library's {@link FakeKoyebServer} on
  * 127.0.0.1 and runs against it. With a token it runs against the real API and only lists,
@@ -83,6 +83,7 @@ public final class SnapshotLifecycleExample {
             out.println("Fake server at " + server.baseUrl() + " with " + server.snapshots().size() + " snapshots.");
 
             Snapshot created = lifecycle(client, "vol-example", out);
+            server.put(created); // bring it back, as AVAILABLE, for the retry demonstration
 
             out.println();
             out.println("== A 503 (Retry-After: 1) is retried by the client ==");
@@ -106,8 +107,15 @@ public final class SnapshotLifecycleExample {
         out.println("created " + describe(created));
 
         out.println();
-        out.println("== Poll until it is AVAILABLE ==");
-        Snapshot available = awaitAvailable(client, created.id(), out).block(STEP_TIMEOUT);
+        out.println("== Watch it until it is AVAILABLE (polls every 0.5 s, non-blocking) ==");
+        Snapshot available = client.watchSnapshot(created.id(), WaitOptions.builder()
+                        .initialInterval(Duration.ofMillis(500)).backoffFactor(1.0).timeout(STEP_TIMEOUT).build())
+                .doOnNext(s -> out.println("  watched: " + s.status()))
+                .last()
+                .block(STEP_TIMEOUT);
+        if (available.status() != SnapshotStatus.AVAILABLE) {
+            throw new IllegalStateException("snapshot ended up " + available.status());
+        }
         out.println("available " + describe(available));
 
         out.println();
@@ -122,20 +130,11 @@ public final class SnapshotLifecycleExample {
         out.println("renamed " + describe(renamed));
 
         out.println();
-        out.println("== Delete it ==");
-        Snapshot deleted = client.deleteSnapshot(created.id()).block(STEP_TIMEOUT);
-        out.println("deleted " + describe(deleted));
+        out.println("== Delete it, and wait until it is DELETED ==");
+        client.deleteSnapshotAndAwait(created.id(), STEP_TIMEOUT).block(STEP_TIMEOUT);
+        out.println("deleted " + created.id() + " (now " + client.getSnapshot(created.id())
+                .map(s -> String.valueOf(s.status())).onErrorReturn("gone").block(STEP_TIMEOUT) + ")");
         return created;
-    }
-
-    /** Polls every 500 ms, without blocking a thread between polls, until the snapshot is AVAILABLE. */
-    private static Mono<Snapshot> awaitAvailable(ReactiveSnapshotsClient client, String id, PrintStream out) {
-        return client.getSnapshot(id)
-                .repeatWhen(polls -> polls.delayElements(Duration.ofMillis(500)))
-                .doOnNext(s -> out.println("  polled: " + s.status()))
-                .filter(s -> s.status() == SnapshotStatus.AVAILABLE)
-                .next()
-                .timeout(STEP_TIMEOUT);
     }
 
     private static void listPages(ReactiveSnapshotsClient client, ListSnapshotsRequest request, int pages,

@@ -5,7 +5,9 @@ import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
+import io.github.reactivekoyeb.snapshots.WaitOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.MediaType;
@@ -48,6 +50,13 @@ class SnapshotController {
     @GetMapping("/snapshots/{id}")
     Mono<Snapshot> get(@PathVariable("id") String id) {
         return client.getSnapshot(id);
+    }
+
+    /** {@code GET /snapshots/{id}/progress}: each state of the snapshot until it settles, as server-sent events. */
+    @GetMapping(path = "/snapshots/{id}/progress", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<Snapshot> progress(@PathVariable("id") String id) {
+        return client.watchSnapshot(id, WaitOptions.builder().initialInterval(Duration.ofMillis(250))
+                .maxInterval(Duration.ofSeconds(5)).timeout(Duration.ofMinutes(10)).build());
     }
 
     @PostMapping("/snapshots")

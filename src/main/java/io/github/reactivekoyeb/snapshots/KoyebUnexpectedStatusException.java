@@ -1,0 +1,44 @@
+package io.github.reactivekoyeb.snapshots;
+
+/**
+ * While waiting for a snapshot to become {@code AVAILABLE}, it was found {@code DELETING} or
+ * {@code DELETED}: it never will be, so the wait fails at once instead of at its timeout.
+ * Unchecked.
+ */
+public class KoyebUnexpectedStatusException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Snapshot snapshot;
+    private final SnapshotStatus expected;
+
+    /**
+     * Creates the exception; the client does this.
+     *
+     * @param snapshot the snapshot as last read
+     * @param expected the status waited for
+     */
+    public KoyebUnexpectedStatusException(Snapshot snapshot, SnapshotStatus expected) {
+        super("snapshot " + snapshot.id() + " is " + snapshot.status() + " and will not become " + expected);
+        this.snapshot = snapshot;
+        this.expected = expected;
+    }
+
+    /**
+     * The snapshot in its unexpected state.
+     *
+     * @return the snapshot
+     */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * The status that was waited for.
+     *
+     * @return e.g. {@link SnapshotStatus#AVAILABLE}
+     */
+    public SnapshotStatus expected() {
+        return expected;
+    }
+}
