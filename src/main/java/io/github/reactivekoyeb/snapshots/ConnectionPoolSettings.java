@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -186,7 +187,7 @@ public final class ConnectionPoolSettings {
          * @throws IllegalArgumentException if not positive
          */
         public Builder pendingAcquireTimeout(Duration timeout) {
-            this.pendingAcquireTimeout = positive(timeout, "pendingAcquireTimeout");
+            this.pendingAcquireTimeout = Checks.positive(timeout, "pendingAcquireTimeout");
             return this;
         }
 
@@ -198,7 +199,7 @@ public final class ConnectionPoolSettings {
          * @throws IllegalArgumentException if not positive
          */
         public Builder maxIdleTime(Duration maxIdleTime) {
-            this.maxIdleTime = positive(maxIdleTime, "maxIdleTime");
+            this.maxIdleTime = Checks.positive(maxIdleTime, "maxIdleTime");
             return this;
         }
 
@@ -210,7 +211,7 @@ public final class ConnectionPoolSettings {
          * @throws IllegalArgumentException if not positive
          */
         public Builder maxLifeTime(Duration maxLifeTime) {
-            this.maxLifeTime = positive(maxLifeTime, "maxLifeTime");
+            this.maxLifeTime = Checks.positive(maxLifeTime, "maxLifeTime");
             return this;
         }
 
@@ -222,7 +223,7 @@ public final class ConnectionPoolSettings {
          * @throws IllegalArgumentException if not positive
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            this.connectTimeout = Checks.positive(connectTimeout, "connectTimeout");
             if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("connectTimeout is too long");
             }
@@ -245,12 +246,5 @@ public final class ConnectionPoolSettings {
             return value;
         }
 
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -175,7 +176,7 @@ public final class RetryPolicy {
          * @throws NullPointerException if null
          */
         public Builder initialBackoff(Duration initialBackoff) {
-            this.initialBackoff = positive(initialBackoff, "initialBackoff");
+            this.initialBackoff = Checks.positive(initialBackoff, "initialBackoff");
             return this;
         }
 
@@ -188,7 +189,7 @@ public final class RetryPolicy {
          * @throws NullPointerException if null
          */
         public Builder maxBackoff(Duration maxBackoff) {
-            this.maxBackoff = positive(maxBackoff, "maxBackoff");
+            this.maxBackoff = Checks.positive(maxBackoff, "maxBackoff");
             return this;
         }
 
@@ -200,7 +201,7 @@ public final class RetryPolicy {
          * @throws IllegalArgumentException if zero or negative
          */
         public Builder maxElapsed(@Nullable Duration maxElapsed) {
-            this.maxElapsed = maxElapsed == null ? null : positive(maxElapsed, "maxElapsed");
+            this.maxElapsed = maxElapsed == null ? null : Checks.positive(maxElapsed, "maxElapsed");
             return this;
         }
 
@@ -218,12 +219,5 @@ public final class RetryPolicy {
             return new RetryPolicy(this);
         }
 
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
-        }
     }
 }

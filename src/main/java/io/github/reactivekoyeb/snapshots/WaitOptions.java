@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -141,7 +142,7 @@ public final class WaitOptions {
          * @throws IllegalArgumentException if not positive
          */
         public Builder initialInterval(Duration interval) {
-            this.initialInterval = positive(interval, "initialInterval");
+            this.initialInterval = Checks.positive(interval, "initialInterval");
             return this;
         }
 
@@ -169,7 +170,7 @@ public final class WaitOptions {
          * @throws IllegalArgumentException if not positive
          */
         public Builder maxInterval(Duration interval) {
-            this.maxInterval = positive(interval, "maxInterval");
+            this.maxInterval = Checks.positive(interval, "maxInterval");
             return this;
         }
 
@@ -181,7 +182,7 @@ public final class WaitOptions {
          * @throws IllegalArgumentException if not positive
          */
         public Builder timeout(Duration timeout) {
-            this.timeout = positive(timeout, "timeout");
+            this.timeout = Checks.positive(timeout, "timeout");
             return this;
         }
 
@@ -194,12 +195,5 @@ public final class WaitOptions {
             return new WaitOptions(this);
         }
 
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
-        }
     }
 }

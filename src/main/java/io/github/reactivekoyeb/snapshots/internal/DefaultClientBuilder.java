@@ -104,11 +104,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
 
     @Override
     public DefaultClientBuilder responseTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("responseTimeout must be positive, was " + timeout);
-        }
-        this.responseTimeout = timeout;
+        this.responseTimeout = Checks.positive(timeout, "responseTimeout");
         return this;
     }
 
