@@ -6,6 +6,7 @@ import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +73,22 @@ class StreamingServiceTest {
             assertThat(r.queryParameters("statuses")).containsExactly("SNAPSHOT_STATUS_AVAILABLE");
             assertThat(r.queryParameter("region")).isEqualTo("fra");
         });
+    }
+
+    @Test
+    void theBootApplicationGetsTheClientBeanAndItsMetrics() {
+        http.get().uri("/snapshots?region=sin&status=CREATING").accept(MediaType.APPLICATION_NDJSON).exchange()
+                .expectStatus().isOk().returnResult(String.class).getResponseBody().blockLast(Duration.ofSeconds(30));
+        http.get().uri("/snapshots/snap-000002").exchange().expectStatus().isOk();
+        MeterRegistry meters = app.getBean(MeterRegistry.class);
+        assertThat(meters.get("koyeb.snapshots.pages").counter().count()).isPositive();
+        assertThat(meters.get("koyeb.snapshots.retries").tag("reason", "503").counter()).isNotNull();
+        // Boot's WebClient.Builder carries the observation registry: the client's calls are timed
+        // under their URI template, never the raw id
+        assertThat(meters.get("http.client.requests").tag("uri", "/v1/snapshots/{id}").timer().count()).isPositive();
+        assertThat(meters.get("http.client.requests").tag("uri", "/v1/snapshots").timer().count()).isPositive();
+        assertThat(meters.getMeters()).allSatisfy(m -> assertThat(m.getId().toString())
+                .doesNotContain("snap-000002").doesNotContain(TestSecrets.TOKEN));
     }
 
     @Test
