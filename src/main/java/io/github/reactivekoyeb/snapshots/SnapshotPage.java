@@ -29,6 +29,10 @@ public record SnapshotPage(
     /**
      * Copies the list; a null list (a reply without {@code snapshots}) reads as empty.
      *
+     * @param snapshots the snapshots of this page, or null for none
+     * @param offset the offset of the first snapshot of this page
+     * @param limit the page size this page was served with
+     * @param hasNext whether more snapshots follow
      * @throws NullPointerException if {@code snapshots} holds null
      */
     public SnapshotPage(@Nullable List<Snapshot> snapshots, long offset, long limit, boolean hasNext) {

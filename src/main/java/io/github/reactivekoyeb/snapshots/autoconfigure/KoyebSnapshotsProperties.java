@@ -1,7 +1,6 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
-import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,7 +22,7 @@ public class KoyebSnapshotsProperties implements Validator {
     public static final String PREFIX = "koyeb.snapshots";
 
     /** Base URL of the Koyeb API. */
-    private String baseUrl = ReactiveSnapshotsClient.DEFAULT_BASE_URL;
+    private String baseUrl = "https://app.koyeb.com"; // literal defaults: the metadata processor reads them
 
     /**
      * API token, sent as "Authorization: Bearer". When blank, the KOYEB_API_TOKEN environment
@@ -32,10 +31,10 @@ public class KoyebSnapshotsProperties implements Validator {
     private @Nullable String token;
 
     /** Longest wait for one complete response (status, headers and body) of one request. */
-    private Duration responseTimeout = ReactiveSnapshotsClient.DEFAULT_RESPONSE_TIMEOUT;
+    private Duration responseTimeout = Duration.ofSeconds(30);
 
     /** Page size of listings whose request sets none, 1 to 100. */
-    private int pageSize = ListSnapshotsRequest.DEFAULT_PAGE_SIZE;
+    private int pageSize = 100;
 
     /** Retries of 503, 429 and connections that could not be opened. */
     private final Retry retry = new Retry();
@@ -192,13 +191,13 @@ public class KoyebSnapshotsProperties implements Validator {
     public static class Retry {
 
         /** How many times a failed request is sent again at most. */
-        private int maxRetries = RetryPolicy.DEFAULT_MAX_RETRIES;
+        private int maxRetries = 3;
 
         /** Backoff before the first retry; it doubles with each retry, with jitter. */
-        private Duration initialBackoff = RetryPolicy.DEFAULT_INITIAL_BACKOFF;
+        private Duration initialBackoff = Duration.ofMillis(250);
 
         /** Longest wait between two tries, also the cap on the server's Retry-After. */
-        private Duration maxBackoff = RetryPolicy.DEFAULT_MAX_BACKOFF;
+        private Duration maxBackoff = Duration.ofSeconds(20);
 
         /**
          * The most retries.

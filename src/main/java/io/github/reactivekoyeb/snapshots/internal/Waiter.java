@@ -30,13 +30,29 @@ public final class Waiter {
     private Waiter() {
     }
 
-    /** Polls until {@code condition} holds; see {@link ReactiveSnapshotsClient#awaitSnapshot}. */
+    /**
+     * Polls until {@code condition} holds; see {@link ReactiveSnapshotsClient#awaitSnapshot}.
+     *
+     * @param client the client to poll with
+     * @param id the snapshot id
+     * @param condition what to wait for
+     * @param options the schedule and timeout
+     * @return the cold wait
+     */
     public static Mono<Snapshot> await(ReactiveSnapshotsClient client, String id, Predicate<Snapshot> condition,
             WaitOptions options) {
         return await(client, id, condition, options, null, "the condition");
     }
 
-    /** Polls until the snapshot has {@code status}; fails fast when waiting for AVAILABLE is hopeless. */
+    /**
+     * Polls until the snapshot has {@code status}; fails fast when waiting for AVAILABLE is hopeless.
+     *
+     * @param client the client to poll with
+     * @param id the snapshot id
+     * @param status the status to wait for
+     * @param timeout the overall timeout
+     * @return the cold wait
+     */
     public static Mono<Snapshot> awaitStatus(ReactiveSnapshotsClient client, String id, SnapshotStatus status,
             Duration timeout) {
         Objects.requireNonNull(status, "status");
@@ -61,7 +77,14 @@ public final class Waiter {
         });
     }
 
-    /** Creates, then polls until AVAILABLE; see {@link ReactiveSnapshotsClient#createSnapshotAndAwait}. */
+    /**
+     * Creates, then polls until AVAILABLE; see {@link ReactiveSnapshotsClient#createSnapshotAndAwait}.
+     *
+     * @param client the client
+     * @param request the create request
+     * @param timeout the overall timeout, the create included
+     * @return the cold operation
+     */
     public static Mono<Snapshot> createAndAwait(ReactiveSnapshotsClient client, CreateSnapshotRequest request,
             Duration timeout) {
         Objects.requireNonNull(request, "request");
@@ -86,7 +109,14 @@ public final class Waiter {
         });
     }
 
-    /** Deletes, then polls until DELETED or gone; see {@link ReactiveSnapshotsClient#deleteSnapshotAndAwait}. */
+    /**
+     * Deletes, then polls until DELETED or gone; see {@link ReactiveSnapshotsClient#deleteSnapshotAndAwait}.
+     *
+     * @param client the client
+     * @param id the snapshot id
+     * @param timeout the overall timeout, the delete included
+     * @return the cold operation
+     */
     public static Mono<Void> deleteAndAwait(ReactiveSnapshotsClient client, String id, Duration timeout) {
         DefaultReactiveSnapshotsClient.checkId(id);
         WaitOptions options = WaitOptions.withTimeout(timeout);
@@ -111,7 +141,14 @@ public final class Waiter {
         });
     }
 
-    /** Every distinct state until AVAILABLE, DELETED or gone; see {@link ReactiveSnapshotsClient#watchSnapshot}. */
+    /**
+     * Every distinct state until AVAILABLE, DELETED or gone; see {@link ReactiveSnapshotsClient#watchSnapshot}.
+     *
+     * @param client the client to poll with
+     * @param id the snapshot id
+     * @param options the schedule and timeout
+     * @return the cold watch
+     */
     public static Flux<Snapshot> watch(ReactiveSnapshotsClient client, String id, WaitOptions options) {
         DefaultReactiveSnapshotsClient.checkId(id);
         Objects.requireNonNull(options, "options");

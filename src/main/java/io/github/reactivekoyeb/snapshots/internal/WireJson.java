@@ -62,12 +62,20 @@ public final class WireJson {
         write(new UpdateSnapshotRequest("n"));
     }
 
-    /** The shared instance; thread-safe. */
+    /**
+     * The shared instance; thread-safe.
+     *
+     * @return the instance
+     */
     public static WireJson get() {
         return INSTANCE;
     }
 
-    /** The mapper, for the fake server and tests in this library. */
+    /**
+     * The mapper, for the fake server and tests in this library.
+     *
+     * @return the client's mapper
+     */
     public JsonMapper mapper() {
         return mapper;
     }

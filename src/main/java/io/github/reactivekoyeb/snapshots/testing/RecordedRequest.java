@@ -23,6 +23,14 @@ public record RecordedRequest(String method, String path, @Nullable String rawQu
 
     /**
      * Copies the collections.
+     *
+     * @param method the HTTP method
+     * @param path the raw path
+     * @param rawQuery the raw query, or null
+     * @param queryParameters the decoded query parameters
+     * @param headers the headers, names in lower case
+     * @param body the body text
+     * @param receivedAt when the request was read
      */
     public RecordedRequest {
         queryParameters = Map.copyOf(queryParameters);
