@@ -280,7 +280,7 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
          *
          * @param token the token, or null to send no {@code Authorization} header
          * @return this builder
-         * @throws IllegalArgumentException if blank or if it holds a control character or a space
+         * @throws IllegalArgumentException if blank or if it holds a control character (CR, LF, ...)
          */
         Builder token(@Nullable String token);
 

@@ -158,9 +158,9 @@ public class KoyebSnapshotsProperties implements Validator {
             errors.rejectValue("retry.maxBackoff", "invalid", PREFIX + ".retry.max-backoff must be positive");
         }
         String t = p.token;
-        if (t != null && !t.isBlank() && t.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+        if (t != null && !t.isBlank() && t.trim().chars().anyMatch(Character::isISOControl)) {
             // the message never quotes the token
-            errors.rejectValue("token", "invalid", PREFIX + ".token must not contain white space or control characters");
+            errors.rejectValue("token", "invalid", PREFIX + ".token must not contain control characters");
         }
     }
 

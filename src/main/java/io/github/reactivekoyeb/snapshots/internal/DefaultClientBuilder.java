@@ -78,12 +78,9 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
             if (token.isBlank()) {
                 throw new IllegalArgumentException("token must not be blank (pass null for no token)");
             }
-            for (int i = 0; i < token.length(); i++) {
-                char c = token.charAt(i);
-                if (Character.isISOControl(c) || Character.isWhitespace(c)) {
-                    // the message never quotes the token
-                    throw new IllegalArgumentException("token must not contain control characters or white space");
-                }
+            if (Text.hasControlCharacter(token)) {
+                // the message never quotes the token
+                throw new IllegalArgumentException("token must not contain control characters (CR, LF, ...)");
             }
         }
         this.token = token;
