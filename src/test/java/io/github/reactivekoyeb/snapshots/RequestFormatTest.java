@@ -17,6 +17,8 @@ import reactor.test.StepVerifier;
 class RequestFormatTest extends FakeServerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** A fake credential of the application for some other API. */
+    private static final String OTHER_APIS_TOKEN = "app-token-for-another-api";
 
     @Test
     void everyRequestCarriesBearerTokenAcceptAndUserAgent() {
@@ -196,7 +198,7 @@ class RequestFormatTest extends FakeServerTest {
         server.seed(1);
         List<String> filtered = new java.util.concurrent.CopyOnWriteArrayList<>();
         WebClient.Builder appBuilder = WebClient.builder()
-                .defaultHeader("Authorization", "Bearer app-token-for-another-api")
+                .defaultHeader("Authorization", "Bearer " + OTHER_APIS_TOKEN)
                 .defaultHeader("X-App", "yes")
                 .filter((request, next) -> {
                     filtered.add(request.method() + " " + request.url().getRawPath());
@@ -215,7 +217,7 @@ class RequestFormatTest extends FakeServerTest {
         appBuilder.build().get().uri(server.baseUrl() + "/v1/snapshots/snap-000001").retrieve().toBodilessEntity()
                 .onErrorResume(e -> reactor.core.publisher.Mono.empty()).block(TIMEOUT);
         RecordedRequest fromApp = server.lastRequest();
-        assertThat(fromApp.header("Authorization")).isEqualTo("Bearer app-token-for-another-api");
+        assertThat(fromApp.header("Authorization")).isEqualTo("Bearer " + OTHER_APIS_TOKEN);
         assertThat(fromApp.header("User-Agent")).doesNotStartWith("koyeb-snapshots-reactive");
     }
 

@@ -26,15 +26,16 @@ import reactor.test.StepVerifier;
 class FakeKoyebServerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String SERVER_TOKEN = io.github.reactivekoyeb.snapshots.support.TestSecrets.ALL.get(1);
 
     private FakeKoyebServer server;
     private ReactiveSnapshotsClient client;
 
     @BeforeEach
     void start() {
-        server = FakeKoyebServer.builder().token("t0ken-fake-server-test").creationDelay(Duration.ofMillis(300))
+        server = FakeKoyebServer.builder().token(SERVER_TOKEN).creationDelay(Duration.ofMillis(300))
                 .deletionDelay(Duration.ofMillis(300)).build();
-        client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).token("t0ken-fake-server-test")
+        client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).token(SERVER_TOKEN)
                 .retryPolicy(RetryPolicy.none()).build();
     }
 
@@ -118,13 +119,13 @@ class FakeKoyebServerTest {
         server.seed(15);
         HttpResponse<String> page = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/snapshots?limit=10&offset=10"))
-                        .header("Authorization", "Bearer t0ken-fake-server-test").build(),
+                        .header("Authorization", "Bearer " + SERVER_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.body()).contains("\"has_next\":false").contains("\"limit\":\"10\"").contains("\"offset\":\"10\"")
                 .contains("\"size\":\"");
         HttpResponse<String> defaults = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/snapshots"))
-                        .header("Authorization", "Bearer t0ken-fake-server-test").build(),
+                        .header("Authorization", "Bearer " + SERVER_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(defaults.body()).contains("\"limit\":\"10\"").contains("\"has_next\":true");
     }
@@ -172,7 +173,7 @@ class FakeKoyebServerTest {
         assertThat(requests).hasSize(2);
         assertThat(requests.get(0).method()).isEqualTo("POST");
         assertThat(requests.get(0).body()).contains("vol-1");
-        assertThat(requests.get(0).header("authorization")).isEqualTo("Bearer t0ken-fake-server-test");
+        assertThat(requests.get(0).header("authorization")).isEqualTo("Bearer " + SERVER_TOKEN);
         assertThat(requests.get(1).queryParameter("region")).isEqualTo("fra");
         assertThat(requests.get(1).toString()).startsWith("GET /v1/snapshots?");
         server.clearRequests();
