@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
@@ -175,6 +176,17 @@ class KoyebSnapshotsAutoConfigurationTest {
             assertThat(context.getBean(ReactiveSnapshotsClient.class).listSnapshots().count().block(TIMEOUT))
                     .isEqualTo(250);
         });
+    }
+
+    @Test
+    void withoutMicrometerOnTheClassPathTheClientStillWorks() {
+        runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+                .withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(MicrometerClientEventListener.class);
+                    assertThat(context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000001").block(TIMEOUT))
+                            .isNotNull();
+                });
     }
 
     @Test
