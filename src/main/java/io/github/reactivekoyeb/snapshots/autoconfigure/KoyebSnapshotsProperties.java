@@ -159,8 +159,9 @@ public class KoyebSnapshotsProperties implements Validator {
         }
         String t = p.token;
         if (t != null && !t.isBlank() && t.trim().chars().anyMatch(Character::isISOControl)) {
-            // the message never quotes the token
-            errors.rejectValue("token", "invalid", PREFIX + ".token must not contain control characters");
+            // an object error, not a field error: Spring and Boot would quote a field's rejected
+            // value, here the token, in the exception and in the start-up failure report
+            errors.reject("invalid", PREFIX + ".token must not contain control characters");
         }
     }
 

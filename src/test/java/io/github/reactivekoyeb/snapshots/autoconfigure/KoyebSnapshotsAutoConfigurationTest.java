@@ -190,9 +190,32 @@ class KoyebSnapshotsAutoConfigurationTest {
     }
 
     @Test
+    void aTokenRejectedAtStartUpIsNotQuotedInTheFailure() {
+        String bad = "x\u0007" + TestSecrets.TOKEN; // a control character inside, so trimming cannot drop it
+        runner.withPropertyValues("koyeb.snapshots.token=" + bad).run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            String analysis = failureAnalysis(failure);
+            assertThat(messages(failure) + analysis).contains("koyeb.snapshots.token")
+                    .doesNotContain(TestSecrets.TOKEN);
+        });
+    }
+
+    @Test
     void propertiesNeverShowTheToken() {
         runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN).run(context ->
                 assertThat(context.getBean(KoyebSnapshotsProperties.class).toString()).doesNotContain(TestSecrets.TOKEN));
+    }
+
+    /** What Spring Boot prints for a start-up failure of this kind (its analyzer is not public). */
+    private static String failureAnalysis(Throwable failure) throws Exception {
+        Class<?> type = Class.forName("org.springframework.boot.diagnostics.analyzer.BindValidationFailureAnalyzer");
+        var constructor = type.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        var analyzer = (org.springframework.boot.diagnostics.FailureAnalyzer) constructor.newInstance();
+        var analysis = analyzer.analyze(failure);
+        assertThat(analysis).as("Boot analyses the failure").isNotNull();
+        return analysis.getDescription() + analysis.getAction();
     }
 
     private static String messages(Throwable failure) {
