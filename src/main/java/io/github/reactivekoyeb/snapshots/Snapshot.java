@@ -51,15 +51,4 @@ public record Snapshot(
         return new Snapshot(id, newName, size, createdAt, updatedAt, deletedAt, organizationId,
                 parentVolumeId, region, status, type);
     }
-
-    /**
-     * A copy of this snapshot with another status.
-     *
-     * @param newStatus the status of the copy
-     * @return a new snapshot, equal to this one but for its status
-     */
-    public Snapshot withStatus(@Nullable SnapshotStatus newStatus) {
-        return new Snapshot(id, name, size, createdAt, updatedAt, deletedAt, organizationId,
-                parentVolumeId, region, newStatus, type);
-    }
 }

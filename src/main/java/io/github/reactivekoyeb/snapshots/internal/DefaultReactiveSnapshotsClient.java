@@ -46,21 +46,21 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
 
     @Override
     public Mono<Snapshot> getSnapshot(String id) {
-        return exchanger.exchange(item(HttpMethod.GET, id, true), DefaultReactiveSnapshotsClient::readSnapshot);
+        return exchanger.exchange(item(HttpMethod.GET, id), DefaultReactiveSnapshotsClient::readSnapshot);
     }
 
     @Override
     public Mono<Snapshot> updateSnapshot(String id, UpdateSnapshotRequest request) {
-        ApiRequest apiRequest = item(HttpMethod.POST, id, false);
+        checkId(id);
         Objects.requireNonNull(request, "request");
-        byte[] body = WireJson.get().write(request);
-        return exchanger.exchange(new ApiRequest(apiRequest.method(), apiRequest.uriTemplate(), apiRequest.path(), null,
-                body, false), DefaultReactiveSnapshotsClient::readSnapshot);
+        ApiRequest update = new ApiRequest(HttpMethod.POST, ITEM_TEMPLATE, itemPath(id), null,
+                WireJson.get().write(request), false);
+        return exchanger.exchange(update, DefaultReactiveSnapshotsClient::readSnapshot);
     }
 
     @Override
     public Mono<Snapshot> deleteSnapshot(String id) {
-        return exchanger.exchange(item(HttpMethod.DELETE, id, true), DefaultReactiveSnapshotsClient::readSnapshot);
+        return exchanger.exchange(item(HttpMethod.DELETE, id), DefaultReactiveSnapshotsClient::readSnapshot);
     }
 
     @Override
@@ -127,9 +127,14 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
         return reply.snapshot();
     }
 
-    private static ApiRequest item(HttpMethod method, String id, boolean resendable) {
+    /** A bodiless, resendable request on one snapshot (get, delete). */
+    private static ApiRequest item(HttpMethod method, String id) {
         checkId(id);
-        return new ApiRequest(method, ITEM_TEMPLATE, COLLECTION + '/' + UriEncoder.encode(id), null, null, resendable);
+        return new ApiRequest(method, ITEM_TEMPLATE, itemPath(id), null, null, true);
+    }
+
+    private static String itemPath(String id) {
+        return COLLECTION + '/' + UriEncoder.encode(id);
     }
 
     /** Rejects ids that could leave their path segment or forge a header, before any request. */

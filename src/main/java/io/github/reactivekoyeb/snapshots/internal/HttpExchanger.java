@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -209,15 +210,7 @@ final class HttpExchanger {
 
     /** Reactor Netty's pool refused or timed out the acquire: nothing was sent. Its classes are shaded. */
     private static boolean isPoolAcquireFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getClass().getSimpleName().startsWith("PoolAcquire")) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
+        return anyCause(e, t -> t.getClass().getSimpleName().startsWith("PoolAcquire"));
     }
 
     private static String describe(Throwable e) {
@@ -235,9 +228,14 @@ final class HttpExchanger {
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        return anyCause(e, type::isInstance);
+    }
+
+    /** Whether the failure or one of its first 16 causes matches. */
+    private static boolean anyCause(Throwable e, Predicate<Throwable> test) {
         int depth = 0;
         for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (type.isInstance(t)) {
+            if (test.test(t)) {
                 return true;
             }
         }

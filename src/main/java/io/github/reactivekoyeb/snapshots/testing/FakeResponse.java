@@ -191,16 +191,6 @@ public final class FakeResponse {
         return withHeader("Retry-After", value);
     }
 
-    /**
-     * A copy that waits before answering.
-     *
-     * @param delay the wait
-     * @return the copy
-     */
-    public FakeResponse withDelay(Duration delay) {
-        return new FakeResponse(kind, status, headers, body, Objects.requireNonNull(delay, "delay"), dripInterval);
-    }
-
     Kind kind() {
         return kind;
     }
