@@ -1,104 +1,157 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.github.reactivekoyeb.snapshots.ErrorField;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.SnapshotType;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.databind.DeserializationContext;
-import tools.jackson.databind.ValueDeserializer;
 
 /**
- * Streaming decoders for the replies the client reads on every call, registered on the client's
- * own mapper only (applications' mappers read the annotated records as usual).
+ * Streaming decoders for the replies the client reads, on Jackson's streaming parser alone.
  *
- * <p>Generic data binding builds each record through a method handle invoked with an argument
- * array, and a timestamp through {@code DateTimeFormatter}; for a page of 100 snapshots those two
- * were most of the decoding time. These read the tokens once, field by field, and call the record
- * constructors directly. The rules are those of the wire format: unknown fields skipped, absent
- * fields null, 64-bit integers from numbers or numeric strings, unknown enum values
- * {@code UNKNOWN}; anything else malformed is reported as Jackson reports it.
+ * <p>They read the tokens once, field by field, and call the record constructors directly: no data
+ * binding, so nothing here depends on the application's {@code ObjectMapper} or on a Jackson
+ * data-binding major version. The rules are those of the wire format: unknown fields skipped,
+ * absent fields null, 64-bit integers from numbers or numeric strings, unknown enum values
+ * {@code UNKNOWN}. Anything else malformed is a {@link HttpExchanger.MalformedReplyException}
+ * saying what was expected.
+ *
+ * <p>Only parser methods that every jackson-core 2.10 and later has are used, so that the
+ * application's jackson-core (Spring Boot 3.5 manages 2.19, Boot 4.0 2.21) always suffices.
  */
 final class WireDecoders {
 
     private WireDecoders() {
     }
 
-    /** A {@code Snapshot} object. */
-    static final class SnapshotDecoder extends ValueDeserializer<Snapshot> {
-
-        @Override
-        public Snapshot deserialize(JsonParser p, DeserializationContext ctxt) {
-            return readSnapshot(p, ctxt);
-        }
-    }
-
     /** {@code {"snapshot": {...}}}, the reply of get, create, update and delete. */
-    static final class SnapshotReplyDecoder extends ValueDeserializer<WireJson.SnapshotReply> {
-
-        @Override
-        public WireJson.SnapshotReply deserialize(JsonParser p, DeserializationContext ctxt) {
-            startObject(p, ctxt, WireJson.SnapshotReply.class);
-            Snapshot snapshot = null;
-            for (String name = firstName(p); name != null; name = p.nextName()) {
-                JsonToken token = p.nextToken();
-                if (name.equals("snapshot") && token != JsonToken.VALUE_NULL) {
-                    snapshot = readSnapshot(p, ctxt);
-                } else {
-                    p.skipChildren();
-                }
+    static WireJson.SnapshotReply snapshotReply(JsonParser p) throws IOException {
+        startObject(p.nextToken(), "the reply");
+        Snapshot snapshot = null;
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            JsonToken token = p.nextToken();
+            if (name.equals("snapshot") && token != JsonToken.VALUE_NULL) {
+                snapshot = snapshot(p, token);
+            } else {
+                p.skipChildren();
             }
-            return new WireJson.SnapshotReply(snapshot);
         }
+        endObject(p);
+        return new WireJson.SnapshotReply(snapshot);
     }
 
     /** {@code ListSnapshotsReply}. */
-    static final class ListReplyDecoder extends ValueDeserializer<ListSnapshotsReply> {
-
-        @Override
-        public ListSnapshotsReply deserialize(JsonParser p, DeserializationContext ctxt) {
-            startObject(p, ctxt, ListSnapshotsReply.class);
-            List<Snapshot> snapshots = null;
-            Long limit = null;
-            Long offset = null;
-            Boolean hasNext = null;
-            for (String name = firstName(p); name != null; name = p.nextName()) {
-                JsonToken token = p.nextToken();
-                switch (name) {
-                    case "snapshots":
-                        if (token == JsonToken.START_ARRAY) {
-                            snapshots = new ArrayList<>(100);
-                            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                                snapshots.add(t == JsonToken.VALUE_NULL ? null : readSnapshot(p, ctxt));
-                            }
-                        } else if (token != JsonToken.VALUE_NULL) {
-                            ctxt.handleUnexpectedToken(List.class, p);
+    static ListSnapshotsReply listReply(JsonParser p) throws IOException {
+        startObject(p.nextToken(), "the reply");
+        List<Snapshot> snapshots = null;
+        Long limit = null;
+        Long offset = null;
+        Boolean hasNext = null;
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            JsonToken token = p.nextToken();
+            switch (name) {
+                case "snapshots":
+                    if (token == JsonToken.START_ARRAY) {
+                        snapshots = new ArrayList<>(100);
+                        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                            // a null element is kept, and refused with a clear message by the pager
+                            snapshots.add(t == JsonToken.VALUE_NULL ? null : snapshot(p, t));
                         }
-                        break;
-                    case "limit":
-                        limit = int64(p, ctxt, token);
-                        break;
-                    case "offset":
-                        offset = int64(p, ctxt, token);
-                        break;
-                    case "has_next":
-                        hasNext = token == JsonToken.VALUE_NULL ? null : p.getValueAsBoolean();
-                        break;
-                    default:
-                        p.skipChildren();
-                }
+                    } else if (token != JsonToken.VALUE_NULL) {
+                        throw unexpected(token, "an array for snapshots");
+                    }
+                    break;
+                case "limit":
+                    limit = int64(p, token, name);
+                    break;
+                case "offset":
+                    offset = int64(p, token, name);
+                    break;
+                case "has_next":
+                    hasNext = token == JsonToken.VALUE_NULL ? null : p.getValueAsBoolean();
+                    break;
+                default:
+                    p.skipChildren();
             }
-            return new ListSnapshotsReply(snapshots, limit, offset, hasNext);
         }
+        endObject(p);
+        return new ListSnapshotsReply(snapshots, limit, offset, hasNext);
     }
 
-    private static Snapshot readSnapshot(JsonParser p, DeserializationContext ctxt) {
-        startObject(p, ctxt, Snapshot.class);
+    /**
+     * An error body in any of the API's shapes: {@code Error} and {@code ErrorWithFields}
+     * ({@code code} a string) or {@code google.rpc.Status} ({@code code} a number, given back as
+     * its decimal string).
+     *
+     * @return the parts found, or null when the body is not a JSON object
+     */
+    static WireJson.@Nullable ErrorBody errorBody(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String code = null;
+        String message = null;
+        List<ErrorField> fields = new ArrayList<>();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            JsonToken token = p.nextToken();
+            switch (name) {
+                case "code":
+                    if (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT) {
+                        code = p.getText();
+                    }
+                    break;
+                case "message":
+                    if (token == JsonToken.VALUE_STRING) {
+                        message = p.getText();
+                    }
+                    break;
+                case "fields":
+                    if (token == JsonToken.START_ARRAY) {
+                        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                            if (t == JsonToken.START_OBJECT) {
+                                Map<String, String> field = stringFields(p);
+                                fields.add(new ErrorField(field.get("field"), field.get("description")));
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                    break;
+                default:
+            }
+            p.skipChildren();
+        }
+        return new WireJson.ErrorBody(code, message, fields);
+    }
+
+    /**
+     * The string members of the object the parser is on (its {@code START_OBJECT}); members of
+     * other types are skipped. The parser ends on the object's {@code END_OBJECT}.
+     */
+    static Map<String, String> stringFields(JsonParser p) throws IOException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            if (p.nextToken() == JsonToken.VALUE_STRING) {
+                fields.put(name, p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return fields;
+    }
+
+    /** A {@code Snapshot} object; the parser is on its first token. */
+    private static Snapshot snapshot(JsonParser p, JsonToken first) throws IOException {
+        startObject(first, "a snapshot");
         String id = null;
         String name = null;
         Long size = null;
@@ -110,99 +163,99 @@ final class WireDecoders {
         String region = null;
         SnapshotStatus status = null;
         SnapshotType type = null;
-        for (String field = firstName(p); field != null; field = p.nextName()) {
+        for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
             JsonToken token = p.nextToken();
             switch (field) {
                 case "id":
-                    id = text(p, ctxt, token);
+                    id = text(p, token, field);
                     break;
                 case "name":
-                    name = text(p, ctxt, token);
+                    name = text(p, token, field);
                     break;
                 case "size":
-                    size = int64(p, ctxt, token);
+                    size = int64(p, token, field);
                     break;
                 case "created_at":
-                    createdAt = instant(p, ctxt, token);
+                    createdAt = instant(p, token, field);
                     break;
                 case "updated_at":
-                    updatedAt = instant(p, ctxt, token);
+                    updatedAt = instant(p, token, field);
                     break;
                 case "deleted_at":
-                    deletedAt = instant(p, ctxt, token);
+                    deletedAt = instant(p, token, field);
                     break;
                 case "organization_id":
-                    organizationId = text(p, ctxt, token);
+                    organizationId = text(p, token, field);
                     break;
                 case "parent_volume_id":
-                    parentVolumeId = text(p, ctxt, token);
+                    parentVolumeId = text(p, token, field);
                     break;
                 case "region":
-                    region = text(p, ctxt, token);
+                    region = text(p, token, field);
                     break;
                 case "status":
-                    status = SnapshotStatus.fromWireValue(text(p, ctxt, token));
+                    status = SnapshotStatus.fromWireValue(text(p, token, field));
                     break;
                 case "type":
-                    type = SnapshotType.fromWireValue(text(p, ctxt, token));
+                    type = SnapshotType.fromWireValue(text(p, token, field));
                     break;
                 default:
                     p.skipChildren();
             }
         }
+        endObject(p);
         return new Snapshot(id, name, size, createdAt, updatedAt, deletedAt, organizationId, parentVolumeId, region,
                 status, type);
     }
 
-    private static void startObject(JsonParser p, DeserializationContext ctxt, Class<?> type) {
-        JsonToken token = p.currentToken();
-        if (token != JsonToken.START_OBJECT && token != JsonToken.PROPERTY_NAME && token != JsonToken.END_OBJECT) {
-            ctxt.handleUnexpectedToken(type, p);
+    private static void startObject(@Nullable JsonToken token, String what) {
+        if (token != JsonToken.START_OBJECT) {
+            throw unexpected(token, "an object for " + what);
         }
     }
 
-    /** The first property name: the parser is on START_OBJECT, or already on the first name. */
-    private static @Nullable String firstName(JsonParser p) {
+    /** After the last member: the parser must be on the object's end, not on a member of another kind. */
+    private static void endObject(JsonParser p) {
         JsonToken token = p.currentToken();
-        if (token == JsonToken.START_OBJECT) {
-            return p.nextName();
+        if (token != JsonToken.END_OBJECT) {
+            throw unexpected(token, "a member name or the end of the object");
         }
-        return token == JsonToken.PROPERTY_NAME ? p.currentName() : null;
     }
 
-    private static @Nullable String text(JsonParser p, DeserializationContext ctxt, JsonToken token) {
+    private static @Nullable String text(JsonParser p, JsonToken token, String field) throws IOException {
         if (token == JsonToken.VALUE_STRING) {
-            return p.getString();
+            return p.getText();
         }
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }
         if (token.isScalarValue()) {
-            return p.getValueAsString();
+            return p.getText();
         }
-        return (String) ctxt.handleUnexpectedToken(String.class, p);
+        throw unexpected(token, "a string for " + field);
     }
 
-    private static @Nullable Long int64(JsonParser p, DeserializationContext ctxt, JsonToken token) {
+    private static @Nullable Long int64(JsonParser p, JsonToken token, String field) throws IOException {
         switch (token) {
             case VALUE_NUMBER_INT:
                 return p.getLongValue();
             case VALUE_STRING: {
-                String value = p.getString().trim();
+                String value = p.getText().trim();
                 try {
                     return Long.parseLong(value);
                 } catch (NumberFormatException e) {
-                    return (Long) ctxt.handleWeirdStringValue(Long.class, value, "not a 64-bit integer");
+                    throw new HttpExchanger.MalformedReplyException(field + " is not a 64-bit integer: \""
+                            + Text.truncate(value, 40) + "\"");
                 }
             }
             case VALUE_NULL:
                 return null;
             default:
-                return (Long) ctxt.handleUnexpectedToken(Long.class, p);
+                throw unexpected(token, "a 64-bit integer for " + field);
         }
     }
 
-    private static @Nullable Instant instant(JsonParser p, DeserializationContext ctxt, JsonToken token) {
+    private static @Nullable Instant instant(JsonParser p, JsonToken token, String field) throws IOException {
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -210,16 +263,22 @@ final class WireDecoders {
             return Instant.ofEpochSecond(p.getLongValue());
         }
         if (token != JsonToken.VALUE_STRING) {
-            return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+            throw unexpected(token, "an RFC 3339 timestamp for " + field);
         }
-        String value = p.getString();
+        String value = p.getText();
         if (value.isBlank()) {
             return null;
         }
         try {
             return Rfc3339.parse(value.trim());
         } catch (DateTimeParseException e) {
-            return (Instant) ctxt.handleWeirdStringValue(Instant.class, value, "not an RFC 3339 timestamp");
+            throw new HttpExchanger.MalformedReplyException(field + " is not an RFC 3339 timestamp: \""
+                    + Text.truncate(value, 40) + "\"");
         }
+    }
+
+    private static HttpExchanger.MalformedReplyException unexpected(@Nullable JsonToken token, String expected) {
+        String found = token == null ? "the end of the body" : token.toString();
+        return new HttpExchanger.MalformedReplyException("expected " + expected + ", found " + found);
     }
 }

@@ -1,65 +1,69 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
 import io.github.reactivekoyeb.snapshots.ErrorField;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.module.SimpleModule;
 
 /**
- * The client's own JSON mapping of the wire format, independent of how the application configures
- * Jackson: unknown fields ignored, 64-bit integers read from numbers or numeric strings,
- * timestamps read leniently (RFC 3339 with {@code T} or a space, any offset).
+ * The client's own JSON reading and writing of the wire format, on Jackson's streaming API
+ * ({@code com.fasterxml.jackson.core:jackson-core}) alone.
  *
- * <p>With {@link WireDecoders}, the only code of the client that touches Jackson databind, so
- * that another Jackson major version can be supported by replacing these two classes.
+ * <p>Why the streaming API of Jackson 2: it is the one JSON library that every supported line
+ * already manages (Spring Boot 3.5's BOM at 2.19, Boot 4's at 2.21 beside Jackson 3), it has kept
+ * its API since 2.0, and it needs no data-binding module. So the library brings no Jackson
+ * data binding of either major version into an application, upgrades nothing the application's
+ * BOM manages, and is independent of how the application configures its {@code ObjectMapper} or
+ * {@code JsonMapper}. The models keep their Jackson annotations, so that the application's own
+ * mapper (Jackson 2 or 3) reads and writes them in the wire's snake_case.
+ *
+ * <p>Reading: unknown fields ignored, 64-bit integers from numbers or numeric strings, timestamps
+ * read leniently (RFC 3339 with {@code T} or a space, any offset); see {@link WireDecoders}.
+ * Writing: null members are left out, timestamps in RFC 3339.
+ *
+ * <p>Public only for the fake server of the {@code testing} package; not an API.
  */
 public final class WireJson {
 
     private static final WireJson INSTANCE = new WireJson();
 
-    private final JsonMapper mapper;
-    private final ObjectReader snapshotReplyReader;
-    private final ObjectReader listReplyReader;
+    private final JsonFactory factory;
 
     private WireJson() {
-        SimpleModule module = new SimpleModule("koyeb-wire");
-        module.addDeserializer(Snapshot.class, new WireDecoders.SnapshotDecoder());
-        module.addDeserializer(SnapshotReply.class, new WireDecoders.SnapshotReplyDecoder());
-        module.addDeserializer(ListSnapshotsReply.class, new WireDecoders.ListReplyDecoder());
-        this.mapper = JsonMapper.builder()
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .addModule(module)
-                .build();
-        this.snapshotReplyReader = mapper.readerFor(SnapshotReply.class);
-        this.listReplyReader = mapper.readerFor(ListSnapshotsReply.class);
+        this.factory = new JsonFactory();
         warmUp();
     }
 
     /**
-     * Builds and caches every (de)serializer the client uses, here on the thread that builds the
-     * client. Jackson creates them lazily under a lock; left to the first replies, event-loop
-     * threads would contend for it and park.
+     * Loads every class the reading and writing paths use, here on the thread that builds the
+     * client, rather than lazily on an event loop.
      */
     private void warmUp() {
         String snapshot = "{\"id\":\"w\",\"name\":\"w\",\"size\":\"1\",\"created_at\":\"2026-01-01T00:00:00Z\","
                 + "\"updated_at\":\"2026-01-01 00:00:00+00:00\",\"deleted_at\":null,\"organization_id\":\"o\","
                 + "\"parent_volume_id\":\"v\",\"region\":\"r\",\"status\":\"SNAPSHOT_STATUS_AVAILABLE\","
                 + "\"type\":\"SNAPSHOT_TYPE_LOCAL\"}";
-        snapshotReplyReader.readValue("{\"snapshot\":" + snapshot + "}");
-        listReplyReader.readValue("{\"snapshots\":[" + snapshot + "],\"limit\":\"1\",\"offset\":0,\"has_next\":false}");
+        readSnapshotReply(utf8("{\"snapshot\":" + snapshot + "}"));
+        readListReply(utf8("{\"snapshots\":[" + snapshot + "],\"limit\":\"1\",\"offset\":0,\"has_next\":false}"));
         readErrorBody("{\"code\":\"c\",\"message\":\"m\",\"fields\":[{\"field\":\"f\",\"description\":\"d\"}]}");
         write(new CreateSnapshotRequest("v", "n", "p"));
         write(new UpdateSnapshotRequest("n"));
+    }
+
+    private static InputStream utf8(String json) {
+        return new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -71,67 +75,218 @@ public final class WireJson {
         return INSTANCE;
     }
 
-    /**
-     * The mapper, for the fake server and tests in this library.
-     *
-     * @return the client's mapper
-     */
-    public JsonMapper mapper() {
-        return mapper;
+    // ------------------------------------------------------------------ the client's side
+
+    byte[] write(CreateSnapshotRequest request) {
+        return bytes(g -> {
+            g.writeStartObject();
+            field(g, "parent_volume_id", request.parentVolumeId());
+            field(g, "name", request.name());
+            field(g, "project_id", request.projectId());
+            g.writeEndObject();
+        });
     }
 
-    byte[] write(Object value) {
-        return mapper.writeValueAsBytes(value);
+    byte[] write(UpdateSnapshotRequest request) {
+        return bytes(g -> {
+            g.writeStartObject();
+            field(g, "name", request.name());
+            g.writeEndObject();
+        });
     }
 
     SnapshotReply readSnapshotReply(InputStream in) {
-        return snapshotReplyReader.readValue(in);
-    }
-
-    ListSnapshotsReply readListReply(InputStream in) {
-        return listReplyReader.readValue(in);
+        try (JsonParser p = factory.createParser(in)) {
+            return WireDecoders.snapshotReply(p);
+        } catch (IOException e) {
+            throw malformed(e);
+        }
     }
 
     /**
-     * Reads an error body in any of the API's error shapes: {@code Error} and
-     * {@code ErrorWithFields} ({@code code} a string) or {@code google.rpc.Status} ({@code code}
-     * a number, given back as its decimal string).
+     * Reads a list reply; public for the benchmark's floor, which measures this decoder alone.
+     *
+     * @param in the body
+     * @return the reply
+     * @throws RuntimeException a {@code MalformedReplyException} when the body is not a list reply
+     */
+    public ListSnapshotsReply readListReply(InputStream in) {
+        try (JsonParser p = factory.createParser(in)) {
+            return WireDecoders.listReply(p);
+        } catch (IOException e) {
+            throw malformed(e);
+        }
+    }
+
+    /**
+     * Reads an error body in any of the API's error shapes.
      *
      * @return the parts found, or null when the body is not a JSON object
      */
     @Nullable ErrorBody readErrorBody(String body) {
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(body);
-        } catch (RuntimeException e) {
+        try (JsonParser p = factory.createParser(body)) {
+            return WireDecoders.errorBody(p);
+        } catch (IOException | RuntimeException e) {
             return null;
         }
-        if (tree == null || !tree.isObject()) {
-            return null;
-        }
-        JsonNode code = tree.get("code");
-        String errorCode = null;
-        if (code != null && code.isString()) {
-            errorCode = code.stringValue();
-        } else if (code != null && code.isIntegralNumber()) {
-            errorCode = code.asString();
-        }
-        JsonNode message = tree.get("message");
-        String errorMessage = message != null && message.isString() ? message.stringValue() : null;
-        List<ErrorField> fields = new ArrayList<>();
-        JsonNode fieldNodes = tree.get("fields");
-        if (fieldNodes != null && fieldNodes.isArray()) {
-            for (JsonNode node : fieldNodes.values()) {
-                if (node.isObject()) {
-                    fields.add(new ErrorField(textOrNull(node.get("field")), textOrNull(node.get("description"))));
-                }
-            }
-        }
-        return new ErrorBody(errorCode, errorMessage, fields);
     }
 
-    private static @Nullable String textOrNull(@Nullable JsonNode node) {
-        return node != null && node.isString() ? node.stringValue() : null;
+    private static HttpExchanger.MalformedReplyException malformed(IOException e) {
+        // jackson-core's message ends with the source location, which quotes the body: keep it short
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int location = message.indexOf("\n at [");
+        return new HttpExchanger.MalformedReplyException(location < 0 ? message : message.substring(0, location));
+    }
+
+    // ------------------------------------------------------------------ the fake server's side
+
+    /**
+     * {@code {"snapshot": {...}}}, as the API answers get, create, update and delete.
+     *
+     * @param snapshot the snapshot
+     * @param int64AsStrings whether {@code size} is written as a JSON string, as protobuf JSON does
+     * @return the JSON text
+     */
+    public String snapshotReply(Snapshot snapshot, boolean int64AsStrings) {
+        return text(g -> {
+            g.writeStartObject();
+            g.writeFieldName("snapshot");
+            snapshot(g, snapshot, int64AsStrings);
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * A list reply.
+     *
+     * @param snapshots the page's snapshots
+     * @param limit the limit applied
+     * @param offset the page's offset
+     * @param hasNext whether more follow
+     * @param int64AsStrings whether {@code size}, {@code limit} and {@code offset} are written as
+     *     JSON strings, as protobuf JSON does
+     * @return the JSON text
+     */
+    public String listReply(List<Snapshot> snapshots, long limit, long offset, boolean hasNext,
+            boolean int64AsStrings) {
+        return text(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("snapshots");
+            for (Snapshot snapshot : snapshots) {
+                snapshot(g, snapshot, int64AsStrings);
+            }
+            g.writeEndArray();
+            int64(g, "limit", limit, int64AsStrings);
+            int64(g, "offset", offset, int64AsStrings);
+            g.writeBooleanField("has_next", hasNext);
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * An error body in the API's {@code ErrorWithFields} shape (without {@code fields} when there
+     * are none).
+     *
+     * @param status the HTTP status, repeated in the body
+     * @param code the error code
+     * @param message the message
+     * @param fields the fields in error
+     * @return the JSON text
+     */
+    public String errorBody(int status, String code, String message, List<ErrorField> fields) {
+        return text(g -> {
+            g.writeStartObject();
+            g.writeNumberField("status", status);
+            g.writeStringField("code", code);
+            g.writeStringField("message", message);
+            if (!fields.isEmpty()) {
+                g.writeArrayFieldStart("fields");
+                for (ErrorField f : fields) {
+                    g.writeStartObject();
+                    field(g, "field", f.field());
+                    field(g, "description", f.description());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * The string members of a JSON object, such as a request body.
+     *
+     * @param json the text
+     * @return the string members by name (members of other types left out), or null when the text
+     *     is not a JSON object
+     */
+    public @Nullable Map<String, String> readStringFields(String json) {
+        try (JsonParser p = factory.createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            return WireDecoders.stringFields(p);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void snapshot(JsonGenerator g, Snapshot s, boolean int64AsStrings) throws IOException {
+        g.writeStartObject();
+        field(g, "id", s.id());
+        field(g, "name", s.name());
+        if (s.size() != null) {
+            int64(g, "size", s.size(), int64AsStrings);
+        }
+        field(g, "created_at", s.createdAt());
+        field(g, "updated_at", s.updatedAt());
+        field(g, "deleted_at", s.deletedAt());
+        field(g, "organization_id", s.organizationId());
+        field(g, "parent_volume_id", s.parentVolumeId());
+        field(g, "region", s.region());
+        field(g, "status", s.status() == null ? null : s.status().wireValue());
+        field(g, "type", s.type() == null ? null : s.type().wireValue());
+        g.writeEndObject();
+    }
+
+    private static void field(JsonGenerator g, String name, @Nullable String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void field(JsonGenerator g, String name, @Nullable Instant value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value.toString());
+        }
+    }
+
+    private static void int64(JsonGenerator g, String name, long value, boolean asString) throws IOException {
+        if (asString) {
+            g.writeStringField(name, Long.toString(value));
+        } else {
+            g.writeNumberField(name, value);
+        }
+    }
+
+    private byte[] bytes(Writer writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private String text(Writer writer) {
+        return new String(bytes(writer), StandardCharsets.UTF_8);
+    }
+
+    /** Writes one JSON value. */
+    @FunctionalInterface
+    private interface Writer {
+        void write(JsonGenerator g) throws IOException;
     }
 
     /** The parts of an error body. */
@@ -139,6 +294,6 @@ public final class WireJson {
     }
 
     /** The reply of get, create, update and delete: {@code {"snapshot": {...}}}. */
-    record SnapshotReply(@com.fasterxml.jackson.annotation.JsonProperty("snapshot") @Nullable Snapshot snapshot) {
+    record SnapshotReply(@Nullable Snapshot snapshot) {
     }
 }

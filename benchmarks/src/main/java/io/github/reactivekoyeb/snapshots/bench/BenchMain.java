@@ -88,9 +88,8 @@ public final class BenchMain {
             Supplier<Long> floorA = () -> Flux.range(0, pages)
                     .concatMap(p -> http.get().uri(base + p * 100L).responseContent().then(Mono.just(100L)))
                     .reduce(0L, Long::sum).block();
-            ObjectReader clientsDecoder = WireJson.get().mapper().readerFor(ListSnapshotsReply.class);
-            Supplier<Long> floorB = () -> fetchAndDecode(http, base, pages, reader);
-            Supplier<Long> floorC = () -> fetchAndDecode(http, base, pages, clientsDecoder);
+            Supplier<Long> floorB = () -> fetchAndDecode(http, base, pages, reader::readValue);
+            Supplier<Long> floorC = () -> fetchAndDecode(http, base, pages, WireJson.get()::readListReply);
             Supplier<Long> listing = () -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).build())
                     .count().block();
 
@@ -128,13 +127,14 @@ public final class BenchMain {
         }
     }
 
-    private static long fetchAndDecode(HttpClient http, String base, int pages, ObjectReader reader) {
+    private static long fetchAndDecode(HttpClient http, String base, int pages,
+            java.util.function.Function<InputStream, ListSnapshotsReply> decoder) {
         return Flux.range(0, pages)
                 .concatMap(p -> http.get().uri(base + p * 100L)
                         .responseSingle((response, body) -> body.asInputStream())
                         .map(in -> {
                             try (InputStream stream = in) {
-                                ListSnapshotsReply reply = reader.readValue(stream);
+                                ListSnapshotsReply reply = decoder.apply(stream);
                                 return (long) reply.snapshots().size();
                             } catch (java.io.IOException e) {
                                 throw new java.io.UncheckedIOException(e);
