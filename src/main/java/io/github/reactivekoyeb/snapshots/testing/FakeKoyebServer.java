@@ -3,7 +3,7 @@ package io.github.reactivekoyeb.snapshots.testing;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.SnapshotType;
-import io.github.reactivekoyeb.snapshots.internal.ListSnapshotsReply;
+import io.github.reactivekoyeb.snapshots.ErrorField;
 import io.github.reactivekoyeb.snapshots.internal.WireJson;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -44,10 +44,7 @@ import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.module.SimpleModule;
-import tools.jackson.databind.ser.std.ToStringSerializer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A fake Koyeb Snapshots API for tests: a real non-blocking HTTP server (Reactor Netty) on
@@ -98,7 +95,8 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final String organizationId;
     private final String region;
     private final int maxLimit;
-    private final JsonMapper json;
+    private final WireJson json = WireJson.get();
+    private final boolean int64AsStrings;
     private final Queue<FakeResponse> script = new ConcurrentLinkedQueue<>();
     private volatile @Nullable Storm storm;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -106,6 +104,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final AtomicLong faultsServed = new AtomicLong();
     private final AtomicLong connectionsOpened = new AtomicLong();
     private volatile Duration latency;
+    private final LoopResources loops;
     private final DisposableServer server;
     private final String scheme;
 
@@ -116,26 +115,30 @@ public final class FakeKoyebServer implements AutoCloseable {
         this.region = builder.region;
         this.maxLimit = builder.maxLimit;
         this.latency = builder.latency;
-        JsonMapper mapper = WireJson.get().mapper();
-        if (builder.int64AsStrings) {
-            SimpleModule int64 = new SimpleModule("protobuf-int64");
-            int64.addSerializer(Long.class, ToStringSerializer.instance);
-            mapper = mapper.rebuild().addModule(int64).build();
-        }
-        this.json = mapper;
-        HttpServer http = HttpServer.create();
+        this.int64AsStrings = builder.int64AsStrings;
+        // event loops of its own, not Reactor Netty's global ones: a Spring application context
+        // that closes disposes the global resources (ReactorResourceFactory), and a server shared
+        // by several test classes must keep serving until its own close()
+        this.loops = LoopResources.create("fake-koyeb", 1, Math.max(2, Runtime.getRuntime().availableProcessors()),
+                true);
+        HttpServer http = HttpServer.create().runOn(loops);
         KeyManagerFactory keys = builder.tlsKeys;
         if (keys != null) {
             http = http.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(keys)));
         }
         this.scheme = keys == null ? "http" : "https";
-        this.server = http
-                .host("127.0.0.1")
-                .port(builder.port)
-                .childOption(ChannelOption.SO_LINGER, -1)
-                .doOnChannelInit((observer, channel, address) -> connectionsOpened.incrementAndGet())
-                .handle(this::handle)
-                .bindNow(Duration.ofSeconds(10));
+        try {
+            this.server = http
+                    .host("127.0.0.1")
+                    .port(builder.port)
+                    .childOption(ChannelOption.SO_LINGER, -1)
+                    .doOnChannelInit((observer, channel, address) -> connectionsOpened.incrementAndGet())
+                    .handle(this::handle)
+                    .bindNow(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            loops.dispose();
+            throw e;
+        }
     }
 
     /**
@@ -395,10 +398,17 @@ public final class FakeKoyebServer implements AutoCloseable {
         requests.clear();
     }
 
-    /** Stops the server; a request in flight is cut. */
+    /**
+     * Stops the server and its event loops; a request in flight is cut. Until then the server
+     * serves, whatever applications using it do with Reactor Netty's global resources.
+     */
     @Override
     public void close() {
-        server.disposeNow(Duration.ofSeconds(5));
+        try {
+            server.disposeNow(Duration.ofSeconds(5));
+        } finally {
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+        }
     }
 
     @Override
@@ -535,11 +545,11 @@ public final class FakeKoyebServer implements AutoCloseable {
                 result = store.get(id);
                 break;
             case "POST": {
-                JsonNode body = parse(request.body());
+                Map<String, String> body = json.readStringFields(request.body());
                 if (body == null) {
                     return validation("name", "body is not a JSON object");
                 }
-                result = store.rename(id, text(body, "name"));
+                result = store.rename(id, body.get("name"));
                 break;
             }
             case "DELETE":
@@ -580,17 +590,17 @@ public final class FakeKoyebServer implements AutoCloseable {
         FakeSnapshotStore.Page page = store.page(FakeSnapshotStore.filter(request.queryParameter("organization_id"),
                 statuses, request.queryParameter("region")), offset, limit);
         boolean hasNext = offset + limit < page.total();
-        return new Reply(200, json.writeValueAsString(new ListSnapshotsReply(page.items(), (long) limit, offset, hasNext)));
+        return new Reply(200, json.listReply(page.items(), limit, offset, hasNext, int64AsStrings));
     }
 
     private Reply create(RecordedRequest request) {
-        JsonNode body = parse(request.body());
-        String parent = body == null ? null : text(body, "parent_volume_id");
+        Map<String, String> body = json.readStringFields(request.body());
+        String parent = body == null ? null : body.get("parent_volume_id");
         if (parent == null || parent.isBlank()) {
             return validation("parent_volume_id", "must be set to the id of the volume to snapshot");
         }
         Instant now = store.now();
-        Snapshot created = store.create(new Snapshot(newId(), text(body, "name"), 10_737_418_240L,
+        Snapshot created = store.create(new Snapshot(newId(), body.get("name"), 10_737_418_240L,
                 now, now, null, organizationId, parent, region, SnapshotStatus.CREATING, SnapshotType.LOCAL));
         return snapshotReply(created);
     }
@@ -604,38 +614,16 @@ public final class FakeKoyebServer implements AutoCloseable {
     }
 
     private Reply snapshotReply(Snapshot snapshot) {
-        return new Reply(200, json.writeValueAsString(Map.of("snapshot", snapshot)));
-    }
-
-    private @Nullable JsonNode parse(String body) {
-        try {
-            JsonNode node = json.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static @Nullable String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isString() ? value.stringValue() : null;
+        return new Reply(200, json.snapshotReply(snapshot, int64AsStrings));
     }
 
     private Reply error(int status, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("code", codeFor(status));
-        body.put("message", message);
-        return new Reply(status, json.writeValueAsString(body));
+        return new Reply(status, json.errorBody(status, codeFor(status), message, List.of()));
     }
 
     private Reply validation(String field, String description) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", 400);
-        body.put("code", "invalid_argument");
-        body.put("message", "validation error");
-        body.put("fields", List.of(Map.of("field", field, "description", description)));
-        return new Reply(400, json.writeValueAsString(body));
+        return new Reply(400, json.errorBody(400, "invalid_argument", "validation error",
+                List.of(new ErrorField(field, description))));
     }
 
     static String codeFor(int status) {
