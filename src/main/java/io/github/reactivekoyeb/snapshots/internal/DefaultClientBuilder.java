@@ -179,7 +179,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         }
         // an application's default Authorization (meant for another API) must never reach Koyeb,
         // and Spring must never log our request headers, whatever the application enabled
-        builder.defaultHeaders(headers -> headers.remove(HttpHeaders.AUTHORIZATION))
+        builder.defaultHeaders(headers -> SpringHeaders.remove(headers, HttpHeaders.AUTHORIZATION))
                 .codecs(codecs -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
         // read the version resource and build the JSON mapper here, on the caller's thread, never
         // lazily on an event loop

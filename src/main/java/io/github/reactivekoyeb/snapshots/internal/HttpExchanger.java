@@ -120,7 +120,7 @@ final class HttpExchanger {
         if (token != null) {
             headers.setBearerAuth(token);
         } else {
-            headers.remove(HttpHeaders.AUTHORIZATION);
+            SpringHeaders.remove(headers, HttpHeaders.AUTHORIZATION);
         }
     }
 
