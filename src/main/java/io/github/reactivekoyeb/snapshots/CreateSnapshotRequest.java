@@ -2,6 +2,7 @@ package io.github.reactivekoyeb.snapshots;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param projectId optional: the project to associate the snapshot with
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"parent_volume_id", "name", "project_id"})
 public record CreateSnapshotRequest(
         @JsonProperty("parent_volume_id") @Nullable String parentVolumeId,
         @JsonProperty("name") @Nullable String name,

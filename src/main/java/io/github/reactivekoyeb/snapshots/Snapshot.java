@@ -1,8 +1,10 @@
 package io.github.reactivekoyeb.snapshots;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable. Every field may be absent from a reply and then reads as null (an absent
  * {@code status} is null, not {@link SnapshotStatus#INVALID}). JSON names are snake_case, as on
- * the wire; unknown JSON fields are ignored.
+ * the wire; unknown JSON fields are ignored. An application's own Jackson mapper (Jackson 2 or 3)
+ * writes the members in the wire's order and the timestamps as RFC 3339 strings, whatever its
+ * defaults.
  *
  * @param id the identifier of the snapshot
  * @param name the snapshot name
@@ -28,13 +32,15 @@ import org.jspecify.annotations.Nullable;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"id", "name", "size", "created_at", "updated_at", "deleted_at", "organization_id",
+    "parent_volume_id", "region", "status", "type"})
 public record Snapshot(
         @JsonProperty("id") @Nullable String id,
         @JsonProperty("name") @Nullable String name,
         @JsonProperty("size") @Nullable Long size,
-        @JsonProperty("created_at") @Nullable Instant createdAt,
-        @JsonProperty("updated_at") @Nullable Instant updatedAt,
-        @JsonProperty("deleted_at") @Nullable Instant deletedAt,
+        @JsonProperty("created_at") @JsonFormat(shape = JsonFormat.Shape.STRING) @Nullable Instant createdAt,
+        @JsonProperty("updated_at") @JsonFormat(shape = JsonFormat.Shape.STRING) @Nullable Instant updatedAt,
+        @JsonProperty("deleted_at") @JsonFormat(shape = JsonFormat.Shape.STRING) @Nullable Instant deletedAt,
         @JsonProperty("organization_id") @Nullable String organizationId,
         @JsonProperty("parent_volume_id") @Nullable String parentVolumeId,
         @JsonProperty("region") @Nullable String region,

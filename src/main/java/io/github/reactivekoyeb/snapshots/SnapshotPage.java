@@ -2,6 +2,7 @@ package io.github.reactivekoyeb.snapshots;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param hasNext whether the server reported more snapshots after this page
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"snapshots", "offset", "limit", "has_next"})
 public record SnapshotPage(
         @JsonProperty("snapshots") List<Snapshot> snapshots,
         @JsonProperty("offset") long offset,
