@@ -133,23 +133,6 @@ class ModelJsonTest extends FakeServerTest {
     }
 
     @Test
-    void anApplicationsOwnJacksonMapperReadsAndWritesTheModelsInSnakeCase() {
-        tools.jackson.databind.json.JsonMapper plain = tools.jackson.databind.json.JsonMapper.builder().build();
-        Snapshot s = plain.readValue("{\"id\":\"a\",\"parent_volume_id\":\"v\",\"size\":\"5\","
-                + "\"status\":\"SNAPSHOT_STATUS_NEW\",\"created_at\":\"2026-01-01T00:00:00Z\",\"future\":1}",
-                Snapshot.class);
-        assertThat(s.parentVolumeId()).isEqualTo("v");
-        assertThat(s.size()).isEqualTo(5L);
-        assertThat(s.status()).isEqualTo(SnapshotStatus.UNKNOWN);
-        assertThat(plain.writeValueAsString(s)).contains("\"parent_volume_id\":\"v\"")
-                .contains("\"status\":\"SNAPSHOT_STATUS_UNKNOWN\"").doesNotContain("\"name\"");
-        SnapshotPage page = plain.readValue("{\"offset\":\"10\",\"limit\":5,\"has_next\":true}", SnapshotPage.class);
-        assertThat(page).isEqualTo(new SnapshotPage(java.util.List.of(), 10, 5, true));
-        assertThat(plain.writeValueAsString(CreateSnapshotRequest.of("v", "n")))
-                .isEqualTo("{\"parent_volume_id\":\"v\",\"name\":\"n\"}");
-    }
-
-    @Test
     void pagesAndRequestsAreImmutable() {
         ListSnapshotsRequest request = ListSnapshotsRequest.builder().statuses(SnapshotStatus.AVAILABLE).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> request.statuses().add(SnapshotStatus.CREATING))

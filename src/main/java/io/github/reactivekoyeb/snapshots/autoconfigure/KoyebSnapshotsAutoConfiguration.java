@@ -28,6 +28,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Auto-configures a {@link ReactiveSnapshotsClient} bean from the {@code koyeb.snapshots.*}
  * properties.
  *
+ * <p>One class for every supported line: it names Boot's auto-configurations by class name (Boot
+ * 3.5 keeps WebClient's in spring-boot-autoconfigure and Micrometer's in the Actuator, Boot 4 in
+ * modules of their own), so it runs after those of the line the application is on and never loads
+ * a class that line lacks.
+ *
  * <ul>
  *   <li>The token is {@code koyeb.snapshots.token}, else the {@code KOYEB_API_TOKEN} environment
  *       variable; blank counts as none. With none, no client bean is created and one INFO line
@@ -40,10 +45,16 @@ import org.springframework.web.reactive.function.client.WebClient;
  * </ul>
  */
 @AutoConfiguration(afterName = {
+    // Spring Boot 4.x: WebClient and Micrometer in modules of their own
     "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
     "org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+    // Spring Boot 3.5: WebClient in spring-boot-autoconfigure, Micrometer in the Actuator's
+    "org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.observation.web.client.HttpClientObservationsAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass(WebClient.class)
 @EnableConfigurationProperties(KoyebSnapshotsProperties.class)
 public class KoyebSnapshotsAutoConfiguration {

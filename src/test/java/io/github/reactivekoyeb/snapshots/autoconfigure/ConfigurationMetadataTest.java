@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** IDEs complete and document the properties: the configuration processor's metadata ships in the jar. */
 class ConfigurationMetadataTest {
@@ -24,17 +24,17 @@ class ConfigurationMetadataTest {
             metadata = JsonMapper.builder().build().readTree(in);
         }
         List<String> names = new ArrayList<>();
-        for (JsonNode property : metadata.get("properties").values()) {
-            names.add(property.get("name").asString());
-            assertThat(property.get("description")).as(property.get("name").asString()).isNotNull();
+        for (JsonNode property : metadata.get("properties")) {
+            names.add(property.get("name").asText());
+            assertThat(property.get("description")).as(property.get("name").asText()).isNotNull();
         }
         assertThat(names).contains("koyeb.snapshots.base-url", "koyeb.snapshots.token", "koyeb.snapshots.response-timeout",
                 "koyeb.snapshots.page-size", "koyeb.snapshots.retry.max-retries", "koyeb.snapshots.retry.initial-backoff",
                 "koyeb.snapshots.retry.max-backoff");
         Map<String, String> defaults = new java.util.HashMap<>();
-        for (JsonNode property : metadata.get("properties").values()) {
+        for (JsonNode property : metadata.get("properties")) {
             if (property.get("defaultValue") != null) {
-                defaults.put(property.get("name").asString(), property.get("defaultValue").asString());
+                defaults.put(property.get("name").asText(), property.get("defaultValue").asText());
             }
         }
         assertThat(defaults).containsEntry("koyeb.snapshots.base-url", ReactiveSnapshotsClient.DEFAULT_BASE_URL)

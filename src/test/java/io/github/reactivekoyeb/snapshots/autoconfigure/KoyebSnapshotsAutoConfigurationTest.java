@@ -4,20 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.support.BootLine;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
 import io.github.reactivekoyeb.snapshots.support.TokenLeakAppender;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.annotation.Configurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.WebClientCustomizer;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import reactor.test.StepVerifier;
 
@@ -136,10 +140,9 @@ class KoyebSnapshotsAutoConfigurationTest {
 
     @Test
     void theApplicationsWebClientBuilderAndItsCustomizersAreUsed() {
-        runner.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class))
+        BootLine.withWebClientCustomizer(runner.withConfiguration(BootLine.webClient()), builder -> builder.filter(
+                        (request, next) -> next.exchange(ClientRequest.from(request).header("X-Customized", "yes").build())))
                 .withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
-                .withBean(WebClientCustomizer.class, () -> builder -> builder.filter((request, next) ->
-                        next.exchange(ClientRequest.from(request).header("X-Customized", "yes").build())))
                 .run(context -> {
                     context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000001").block(TIMEOUT);
                     assertThat(server.lastRequest().header("X-Customized")).isEqualTo("yes");
@@ -176,6 +179,47 @@ class KoyebSnapshotsAutoConfigurationTest {
             assertThat(context.getBean(ReactiveSnapshotsClient.class).listSnapshots().count().block(TIMEOUT))
                     .isEqualTo(250);
         });
+    }
+
+    @Test
+    void itRunsAfterThisLinesWebClientAndMeterRegistryAutoConfigurations() {
+        List<Class<?>> ordered = Arrays.asList(Configurations.getClasses(BootLine.metrics(), BootLine.webClient(),
+                AutoConfigurations.of(KoyebSnapshotsAutoConfiguration.class)));
+        int ours = ordered.indexOf(KoyebSnapshotsAutoConfiguration.class);
+        for (Class<?> boots : Configurations.getClasses(BootLine.webClient(), BootLine.metrics())) {
+            assertThat(ordered.indexOf(boots)).as(boots.getName()).isLessThan(ours);
+        }
+        // by name, so that each line's classes are named without loading the other line's
+        List<String> after = Arrays.asList(KoyebSnapshotsAutoConfiguration.class.getAnnotation(AutoConfiguration.class)
+                .afterName());
+        assertThat(after).containsAll(Stream.of(BootLine.webClient(), BootLine.metrics())
+                .flatMap(c -> Arrays.stream(Configurations.getClasses(c))).map(Class::getName)
+                .filter(name -> !name.endsWith(".MetricsAutoConfiguration")).toList());
+    }
+
+    @Test
+    void withThisLinesMetricsAutoConfigurationTheCountersAreRegisteredOnBootsRegistry() {
+        runner.withConfiguration(BootLine.metrics())
+                .withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(MicrometerClientEventListener.class);
+                    context.getBean(ReactiveSnapshotsClient.class).listSnapshots().then().block(TIMEOUT);
+                    assertThat(context.getBean(MeterRegistry.class).get("koyeb.snapshots.pages").counter().count())
+                            .isEqualTo(3);
+                });
+    }
+
+    @Test
+    void withoutThisLinesWebClientModuleAndActuatorTheClientStillWorks() {
+        String[] hidden = Stream.concat(Arrays.stream(BootLine.WEB_CLIENT_MODULE_PACKAGES),
+                Arrays.stream(BootLine.METRICS_MODULE_PACKAGES)).toArray(String[]::new);
+        runner.withClassLoader(new FilteredClassLoader(hidden))
+                .withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(ReactiveSnapshotsClient.class);
+                    StepVerifier.create(context.getBean(ReactiveSnapshotsClient.class).listSnapshots())
+                            .expectNextCount(250).expectComplete().verify(TIMEOUT);
+                });
     }
 
     @Test
