@@ -1,12 +1,10 @@
 package io.github.reactivekoyeb.snapshots;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.github.reactivekoyeb.snapshots.support.AppJson;
 import io.github.reactivekoyeb.snapshots.support.BootLine;
+import io.github.reactivekoyeb.snapshots.support.Jackson2Json;
 import io.github.reactivekoyeb.snapshots.support.ModelRoundTrip;
-import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -19,26 +17,7 @@ class ApplicationJacksonTest {
 
     @Test
     void aPlainJackson2MapperWritesAndReadsTheWireForm() {
-        JsonMapper mapper = JsonMapper.builder().addModule(new JavaTimeModule()).build();
-        ModelRoundTrip.check(new AppJson() {
-            @Override
-            public String write(Object value) {
-                try {
-                    return mapper.writeValueAsString(value);
-                } catch (JsonProcessingException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public <T> T read(String json, Class<T> type) {
-                try {
-                    return mapper.readValue(json, type);
-                } catch (JsonProcessingException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        });
+        ModelRoundTrip.check(new Jackson2Json(JsonMapper.builder().addModule(new JavaTimeModule()).build()));
     }
 
     @Test

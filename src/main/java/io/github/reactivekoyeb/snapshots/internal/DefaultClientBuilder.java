@@ -181,8 +181,8 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // and Spring must never log our request headers, whatever the application enabled
         builder.defaultHeaders(headers -> SpringHeaders.remove(headers, HttpHeaders.AUTHORIZATION))
                 .codecs(codecs -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
-        // read the version resource and build the JSON mapper here, on the caller's thread, never
-        // lazily on an event loop
+        // read the version resource and load the JSON reading and writing classes here, on the
+        // caller's thread, never lazily on an event loop
         WireJson.get();
         HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, ClientVersion.USER_AGENT,
                 retryPolicy, responseTimeout, maxResponseSize, clock, listener);

@@ -1,8 +1,6 @@
 package io.github.reactivekoyeb.snapshots.support;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
@@ -53,26 +51,7 @@ public final class BootLine {
 
     /** The application's mapper, as {@link #jackson()} configured it: a Jackson 2 {@code ObjectMapper}. */
     public static AppJson appJson(ApplicationContext context) {
-        ObjectMapper mapper = context.getBean(ObjectMapper.class);
-        return new AppJson() {
-            @Override
-            public String write(Object value) {
-                try {
-                    return mapper.writeValueAsString(value);
-                } catch (JsonProcessingException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public <T> T read(String json, Class<T> type) {
-                try {
-                    return mapper.readValue(json, type);
-                } catch (JsonProcessingException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        return new Jackson2Json(context.getBean(ObjectMapper.class));
     }
 
     /** Adds a {@code WebClientCustomizer} bean of this line's type. */

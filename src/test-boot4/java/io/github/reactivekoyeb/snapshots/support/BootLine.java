@@ -49,18 +49,7 @@ public final class BootLine {
 
     /** The application's mapper, as {@link #jackson()} configured it: a Jackson 3 {@code JsonMapper}. */
     public static AppJson appJson(ApplicationContext context) {
-        JsonMapper mapper = context.getBean(JsonMapper.class);
-        return new AppJson() {
-            @Override
-            public String write(Object value) {
-                return mapper.writeValueAsString(value);
-            }
-
-            @Override
-            public <T> T read(String json, Class<T> type) {
-                return mapper.readValue(json, type);
-            }
-        };
+        return new Jackson3Json(context.getBean(JsonMapper.class));
     }
 
     /** Adds a {@code WebClientCustomizer} bean of this line's type. */
