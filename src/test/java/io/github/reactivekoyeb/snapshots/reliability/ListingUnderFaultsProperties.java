@@ -10,21 +10,17 @@ import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.support.SeededCases;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 /**
@@ -35,6 +31,9 @@ import reactor.core.publisher.Flux;
  * never hangs. Without read-ahead the request order is fixed, so the outcome and the number of
  * requests must be exactly what the schedule and the policy imply; with read-ahead, requests race,
  * so the faults land on whichever request arrives first and the property checks the invariants.
+ *
+ * <p>Cases are drawn from seeded generators ({@link SeededCases}): a failure prints the seed that
+ * runs that case again.
  */
 class ListingUnderFaultsProperties {
 
@@ -48,7 +47,7 @@ class ListingUnderFaultsProperties {
     private static FakeKoyebServer server;
     private static ReactiveSnapshotsClient[] clients;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() {
         server = FakeKoyebServer.start();
         clients = new ReactiveSnapshotsClient[4];
@@ -61,7 +60,7 @@ class ListingUnderFaultsProperties {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         for (ReactiveSnapshotsClient client : clients) {
             client.close();
@@ -71,26 +70,24 @@ class ListingUnderFaultsProperties {
                 LISTINGS_VERIFIED.get(), FAULTS_INJECTED.get());
     }
 
-    @Provide
-    Arbitrary<List<Fault>> schedules() {
-        return Arbitraries.frequencyOf(
-                        Tuple.of(12, Arbitraries.just(Fault.OK)),
-                        Tuple.of(3, Arbitraries.just(Fault.S503)),
-                        Tuple.of(1, Arbitraries.just(Fault.S503_RETRY_AFTER)),
-                        Tuple.of(2, Arbitraries.just(Fault.RESET)),
-                        Tuple.of(2, Arbitraries.just(Fault.TRUNCATE)),
-                        Tuple.of(1, Arbitraries.just(Fault.CLOSE_AFTER_HEADERS)),
-                        Tuple.of(1, Arbitraries.just(Fault.S500)))
-                .list().ofMaxSize(16);
+    /** Up to 16 answers, each drawn with the weights of {@link Fault}: 12 OK for 10 faults. */
+    static List<Fault> schedule(SplittableRandom random) {
+        int[] weights = {12, 3, 1, 2, 2, 1, 1};
+        List<Fault> schedule = new ArrayList<>();
+        for (int i = SeededCases.between(random, 0, 16); i > 0; i--) {
+            schedule.add(Fault.values()[SeededCases.weighted(random, weights)]);
+        }
+        return schedule;
     }
 
-    @Property(tries = CASES)
-    void listingIsExactlyTheServersOrStopsWithTheTypedErrorThePolicyCallsFor(
-            @ForAll @IntRange(min = 0, max = 300) int size,
-            @ForAll @IntRange(min = 5, max = 100) int pageSize,
-            @ForAll @IntRange(min = 0, max = 3) int maxRetries,
-            @ForAll @IntRange(min = 0, max = 4) int readAhead,
-            @ForAll("schedules") List<Fault> schedule) {
+    @Test
+    void listingIsExactlyTheServersOrStopsWithTheTypedErrorThePolicyCallsFor() {
+        SeededCases.run("ListingUnderFaultsProperties", CASES, random -> check(SeededCases.between(random, 0, 300),
+                SeededCases.between(random, 5, 100), SeededCases.between(random, 0, 3),
+                SeededCases.between(random, 0, 4), schedule(random)));
+    }
+
+    private void check(int size, int pageSize, int maxRetries, int readAhead, List<Fault> schedule) {
         server.clearScript();
         server.clearSnapshots();
         server.clearRequests();
