@@ -35,4 +35,17 @@ public interface ClientEventListener {
      */
     default void onPage(long offset, int snapshots) {
     }
+
+    /**
+     * A failure that the retry policy would have retried was not, because the client's
+     * {@link RetryBudget} was exhausted; the call ends with that failure. Called on the thread
+     * that saw the failure; must not block.
+     *
+     * @param method the HTTP method, e.g. {@code GET}
+     * @param uriTemplate the request's URI template, e.g. {@code /v1/snapshots/{id}}
+     * @param reason why it would have been retried: {@code 503}, {@code 429}, {@code connect},
+     *     {@code timeout} or {@code connection_closed}
+     */
+    default void onRetryBudgetExhausted(String method, String uriTemplate, String reason) {
+    }
 }

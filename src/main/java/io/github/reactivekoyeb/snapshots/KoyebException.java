@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * with an error status ({@link KoyebApiException} and its subclasses) or no usable answer
  * arrived ({@link KoyebTransportException}).
  *
- * <p>Unchecked and immutable. The message names the HTTP method and the request path (never
+ * <p>Unchecked, and immutable once emitted. The message names the HTTP method and the request path (never
  * the query string, never the token).
  */
 public abstract class KoyebException extends RuntimeException {
@@ -17,6 +17,11 @@ public abstract class KoyebException extends RuntimeException {
     private final String method;
     private final String path;
     private final int attempts;
+    private boolean retryBudgetExhausted;
+
+    static {
+        io.github.reactivekoyeb.snapshots.internal.ExceptionMarks.register(e -> e.retryBudgetExhausted = true);
+    }
 
     /**
      * Creates the exception.
@@ -60,5 +65,21 @@ public abstract class KoyebException extends RuntimeException {
      */
     public int attempts() {
         return attempts;
+    }
+
+    /**
+     * Whether the policy would have retried this failure but the client's {@link RetryBudget}
+     * was exhausted, so that the call ended at once; the message says so too.
+     *
+     * @return true when a retry was refused by the budget
+     */
+    public boolean retryBudgetExhausted() {
+        return retryBudgetExhausted;
+    }
+
+    @Override
+    public String getMessage() {
+        String message = super.getMessage();
+        return retryBudgetExhausted ? message + "; not retried: the client's retry budget is exhausted" : message;
     }
 }

@@ -25,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  * {@link KoyebServiceUnavailableException}, not a wrapper); its {@link KoyebException#attempts()}
  * says how many requests were sent.
  *
+ * <p>Retries also draw from the client's {@link RetryBudget}, one token bucket shared by all
+ * calls of one client: {@link #defaults()} has {@link RetryBudget#defaults()}, and
+ * {@link Builder#budget(RetryBudget)} sets another, or {@link RetryBudget#unlimited()} for none.
+ *
  * <pre>{@code
  * RetryPolicy policy = RetryPolicy.builder()
  *         .maxRetries(5)
@@ -49,12 +53,14 @@ public final class RetryPolicy {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final @Nullable Duration maxElapsed;
+    private final RetryBudget budget;
 
     private RetryPolicy(Builder builder) {
         this.maxRetries = builder.maxRetries;
         this.initialBackoff = builder.initialBackoff;
         this.maxBackoff = builder.maxBackoff;
         this.maxElapsed = builder.maxElapsed;
+        this.budget = builder.budget;
     }
 
     /**
@@ -122,24 +128,35 @@ public final class RetryPolicy {
         return Optional.ofNullable(maxElapsed);
     }
 
+    /**
+     * The client-wide retry budget that these retries draw from.
+     *
+     * @return the budget; {@link RetryBudget#defaults()} unless set
+     */
+    public RetryBudget budget() {
+        return budget;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof RetryPolicy other
                 && maxRetries == other.maxRetries
                 && initialBackoff.equals(other.initialBackoff)
                 && maxBackoff.equals(other.maxBackoff)
-                && Objects.equals(maxElapsed, other.maxElapsed);
+                && Objects.equals(maxElapsed, other.maxElapsed)
+                && budget.equals(other.budget);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxRetries, initialBackoff, maxBackoff, maxElapsed);
+        return Objects.hash(maxRetries, initialBackoff, maxBackoff, maxElapsed, budget);
     }
 
     @Override
     public String toString() {
         return "RetryPolicy{maxRetries=" + maxRetries + ", initialBackoff=" + initialBackoff
-                + ", maxBackoff=" + maxBackoff + ", maxElapsed=" + (maxElapsed == null ? "none" : maxElapsed) + '}';
+                + ", maxBackoff=" + maxBackoff + ", maxElapsed=" + (maxElapsed == null ? "none" : maxElapsed)
+                + ", budget=" + budget + '}';
     }
 
     /** Builds a {@link RetryPolicy}; each setter checks its value at once. Not thread-safe. */
@@ -148,6 +165,7 @@ public final class RetryPolicy {
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private @Nullable Duration maxElapsed;
+        private RetryBudget budget = RetryBudget.defaults();
 
         private Builder() {
         }
@@ -202,6 +220,18 @@ public final class RetryPolicy {
          */
         public Builder maxElapsed(@Nullable Duration maxElapsed) {
             this.maxElapsed = maxElapsed == null ? null : Checks.positive(maxElapsed, "maxElapsed");
+            return this;
+        }
+
+        /**
+         * The client-wide retry budget these retries draw from; default
+         * {@link RetryBudget#defaults()}.
+         *
+         * @param budget the budget, or {@link RetryBudget#unlimited()} for none
+         * @return this builder
+         */
+        public Builder budget(RetryBudget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
             return this;
         }
 

@@ -39,8 +39,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  *       says why, rather than a client that fails on its first call.</li>
  *   <li>The client is built on the application's {@code WebClient.Builder} when there is one (Spring
  *       Boot's, with its codecs, customizers and observation registry), on a plain one otherwise.</li>
- *   <li>With Micrometer and a {@code MeterRegistry}, the counters {@code koyeb.snapshots.retries}
- *       and {@code koyeb.snapshots.pages} are registered on it.</li>
+ *   <li>With Micrometer and a {@code MeterRegistry}, the counters {@code koyeb.snapshots.retries},
+ *       {@code koyeb.snapshots.retry.budget.exhausted} and {@code koyeb.snapshots.pages} are
+ *       registered on it.</li>
  *   <li>Every bean backs off when the application defines its own.</li>
  * </ul>
  */
@@ -170,6 +171,13 @@ public class KoyebSnapshotsAutoConfiguration {
         public void onPage(long offset, int snapshots) {
             for (ClientEventListener l : listeners) {
                 l.onPage(offset, snapshots);
+            }
+        }
+
+        @Override
+        public void onRetryBudgetExhausted(String method, String uriTemplate, String reason) {
+            for (ClientEventListener l : listeners) {
+                l.onRetryBudgetExhausted(method, uriTemplate, reason);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -126,8 +127,11 @@ public class KoyebSnapshotsProperties implements Validator {
      * @return a new policy
      */
     public RetryPolicy toRetryPolicy() {
+        Retry.Budget b = retry.budget;
+        RetryBudget budget = b.enabled ? RetryBudget.builder().maxTokens(b.maxTokens).retryCost(b.retryCost)
+                .timeoutCost(b.timeoutCost).successRefill(b.successRefill).build() : RetryBudget.unlimited();
         return RetryPolicy.builder().maxRetries(retry.maxRetries).initialBackoff(retry.initialBackoff)
-                .maxBackoff(retry.maxBackoff).build();
+                .maxBackoff(retry.maxBackoff).budget(budget).build();
     }
 
     @Override
@@ -156,6 +160,21 @@ public class KoyebSnapshotsProperties implements Validator {
         }
         if (!positive(p.retry.maxBackoff)) {
             errors.rejectValue("retry.maxBackoff", "invalid", PREFIX + ".retry.max-backoff must be positive");
+        }
+        Retry.Budget b = p.retry.budget;
+        if (b.maxTokens < 1) {
+            errors.rejectValue("retry.budget.maxTokens", "range", PREFIX + ".retry.budget.max-tokens must be at least 1");
+        }
+        if (b.retryCost < 1) {
+            errors.rejectValue("retry.budget.retryCost", "range", PREFIX + ".retry.budget.retry-cost must be at least 1");
+        }
+        if (b.timeoutCost < 1) {
+            errors.rejectValue("retry.budget.timeoutCost", "range",
+                    PREFIX + ".retry.budget.timeout-cost must be at least 1");
+        }
+        if (b.successRefill < 0) {
+            errors.rejectValue("retry.budget.successRefill", "range",
+                    PREFIX + ".retry.budget.success-refill must not be negative");
         }
         String t = p.token;
         if (t != null && !t.isBlank() && t.trim().chars().anyMatch(Character::isISOControl)) {
@@ -199,6 +218,18 @@ public class KoyebSnapshotsProperties implements Validator {
 
         /** Longest wait between two tries, also the cap on the server's Retry-After. */
         private Duration maxBackoff = Duration.ofSeconds(20);
+
+        /** The client-wide retry budget (a token bucket shared by every call of the client). */
+        private final Budget budget = new Budget();
+
+        /**
+         * The retry budget settings.
+         *
+         * @return the nested settings
+         */
+        public Budget getBudget() {
+            return budget;
+        }
 
         /**
          * The most retries.
@@ -253,5 +284,114 @@ public class KoyebSnapshotsProperties implements Validator {
         public void setMaxBackoff(Duration maxBackoff) {
             this.maxBackoff = maxBackoff;
         }
-    }
+    
+        /** {@code koyeb.snapshots.retry.budget.*}: see {@link RetryBudget}. */
+        public static class Budget {
+
+            /** Whether retries draw from a client-wide budget; false sends every retry the policy allows. */
+            private boolean enabled = true;
+
+            /** Capacity of the bucket, and its content at start. */
+            private int maxTokens = 500;
+
+            /** Tokens a retry takes after a 503, a 429 or a refused connection. */
+            private int retryCost = 5;
+
+            /** Tokens a retry takes after a response timeout or a broken connection. */
+            private int timeoutCost = 10;
+
+            /** Tokens a call that succeeds at its first try puts back. */
+            private int successRefill = 1;
+
+            /**
+             * Whether the budget applies.
+             *
+             * @return true by default
+             */
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            /**
+             * Sets whether the budget applies.
+             *
+             * @param enabled false for no client-wide limit
+             */
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            /**
+             * The capacity.
+             *
+             * @return the tokens
+             */
+            public int getMaxTokens() {
+                return maxTokens;
+            }
+
+            /**
+             * Sets the capacity.
+             *
+             * @param maxTokens 1 or more
+             */
+            public void setMaxTokens(int maxTokens) {
+                this.maxTokens = maxTokens;
+            }
+
+            /**
+             * The cost of a retry.
+             *
+             * @return the tokens
+             */
+            public int getRetryCost() {
+                return retryCost;
+            }
+
+            /**
+             * Sets the cost of a retry.
+             *
+             * @param retryCost 1 or more
+             */
+            public void setRetryCost(int retryCost) {
+                this.retryCost = retryCost;
+            }
+
+            /**
+             * The cost of a retry after a timeout or a broken connection.
+             *
+             * @return the tokens
+             */
+            public int getTimeoutCost() {
+                return timeoutCost;
+            }
+
+            /**
+             * Sets the cost of a retry after a timeout or a broken connection.
+             *
+             * @param timeoutCost 1 or more
+             */
+            public void setTimeoutCost(int timeoutCost) {
+                this.timeoutCost = timeoutCost;
+            }
+
+            /**
+             * The refill of a success at the first try.
+             *
+             * @return the tokens
+             */
+            public int getSuccessRefill() {
+                return successRefill;
+            }
+
+            /**
+             * Sets the refill of a success at the first try.
+             *
+             * @param successRefill 0 or more
+             */
+            public void setSuccessRefill(int successRefill) {
+                this.successRefill = successRefill;
+            }
+        }
+}
 }

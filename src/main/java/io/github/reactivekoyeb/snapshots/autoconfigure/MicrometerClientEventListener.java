@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The client's events as Micrometer counters: {@code koyeb.snapshots.retries} tagged
  * {@code reason} ({@code 503}, {@code 429}, {@code connect}, {@code timeout},
- * {@code connection_closed}) and {@code koyeb.snapshots.pages}. Tags never hold an id or a token.
+ * {@code connection_closed}), {@code koyeb.snapshots.retry.budget.exhausted} with the same tag
+ * (failures not retried because the retry budget was exhausted) and {@code koyeb.snapshots.pages}.
+ * Tags never hold an id or a token.
  */
 public final class MicrometerClientEventListener implements ClientEventListener {
 
@@ -19,9 +21,13 @@ public final class MicrometerClientEventListener implements ClientEventListener 
     /** Pages of listings fetched. */
     public static final String PAGES = "koyeb.snapshots.pages";
 
+    /** Failures not retried because the client's retry budget was exhausted, tagged {@code reason}: {@value}. */
+    public static final String RETRY_BUDGET_EXHAUSTED = "koyeb.snapshots.retry.budget.exhausted";
+
     private final MeterRegistry registry;
     private final Counter pages;
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> budgetExhausted = new ConcurrentHashMap<>();
 
     /**
      * Registers the counters (the documented retry reasons at zero) on the registry.
@@ -33,6 +39,7 @@ public final class MicrometerClientEventListener implements ClientEventListener 
         this.pages = Counter.builder(PAGES).description("Pages of snapshot listings fetched").register(registry);
         for (String reason : new String[] {"503", "429", "connect"}) {
             retryCounter(reason);
+            budgetExhaustedCounter(reason);
         }
     }
 
@@ -41,6 +48,18 @@ public final class MicrometerClientEventListener implements ClientEventListener 
                 .description("Requests to the Koyeb Snapshots API sent again, by reason")
                 .tag("reason", r)
                 .register(registry));
+    }
+
+    private Counter budgetExhaustedCounter(String reason) {
+        return budgetExhausted.computeIfAbsent(reason, r -> Counter.builder(RETRY_BUDGET_EXHAUSTED)
+                .description("Failures not retried because the client's retry budget was exhausted, by reason")
+                .tag("reason", r)
+                .register(registry));
+    }
+
+    @Override
+    public void onRetryBudgetExhausted(String method, String uriTemplate, String reason) {
+        budgetExhaustedCounter(reason).increment();
     }
 
     @Override

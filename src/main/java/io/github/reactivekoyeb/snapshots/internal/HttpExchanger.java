@@ -65,6 +65,7 @@ final class HttpExchanger {
     private final ErrorDecoder errorDecoder;
     private final Redactor redactor;
     private final RetryStrategy.Listener retryListener;
+    private final RetryTokenBucket retryBudget;
 
     HttpExchanger(WebClient webClient, String baseUrl, @Nullable String token, String userAgent,
             RetryPolicy retryPolicy, Duration responseTimeout, int maxResponseSize, Clock clock,
@@ -79,12 +80,25 @@ final class HttpExchanger {
         this.clock = clock;
         this.redactor = Redactor.forToken(token);
         this.errorDecoder = new ErrorDecoder(redactor);
-        this.retryListener = (request, reason, retry, delay) -> {
-            if (log.isDebugEnabled()) {
-                log.debug(request.method() + " " + request.uriTemplate() + ": retry " + retry + " (" + reason.tag
-                        + ") in " + delay.toMillis() + " ms");
+        this.retryBudget = new RetryTokenBucket(retryPolicy.budget());
+        this.retryListener = new RetryStrategy.Listener() {
+            @Override
+            public void onRetry(ApiRequest request, RetryStrategy.Reason reason, long retry, Duration delay) {
+                if (log.isDebugEnabled()) {
+                    log.debug(request.method() + " " + request.uriTemplate() + ": retry " + retry + " (" + reason.tag
+                            + ") in " + delay.toMillis() + " ms");
+                }
+                listener.onRetry(request.method().name(), request.uriTemplate(), reason.tag, (int) retry, delay);
             }
-            listener.onRetry(request.method().name(), request.uriTemplate(), reason.tag, (int) retry, delay);
+
+            @Override
+            public void onRetryBudgetExhausted(ApiRequest request, RetryStrategy.Reason reason) {
+                if (log.isDebugEnabled()) {
+                    log.debug(request.method() + " " + request.uriTemplate() + ": not retried (" + reason.tag
+                            + "), the retry budget is exhausted");
+                }
+                listener.onRetryBudgetExhausted(request.method().name(), request.uriTemplate(), reason.tag);
+            }
         };
     }
 
@@ -95,8 +109,10 @@ final class HttpExchanger {
     <T> Mono<T> exchange(ApiRequest request, Function<InputStream, T> reader) {
         return Mono.defer(() -> {
             AtomicInteger attempts = new AtomicInteger();
+            AtomicInteger lastRetryCost = new AtomicInteger();
             return Mono.defer(() -> attempt(request, reader, attempts.incrementAndGet()))
-                    .retryWhen(new RetryStrategy(retryPolicy, request, retryListener));
+                    .retryWhen(new RetryStrategy(retryPolicy, request, retryListener, retryBudget, lastRetryCost))
+                    .doOnNext(value -> retryBudget.onSuccess(lastRetryCost.get()));
         });
     }
 

@@ -4,9 +4,11 @@ import io.github.reactivekoyeb.snapshots.KoyebApiException;
 import io.github.reactivekoyeb.snapshots.KoyebRateLimitException;
 import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
 import io.github.reactivekoyeb.snapshots.KoyebTransportException;
+import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -21,6 +23,11 @@ import reactor.util.retry.Retry;
  * <p>Reactor's {@code Retry.backoff} cannot take the delay from the failure ({@code Retry-After})
  * and wraps the last failure in its own exception; this strategy emits the last failure itself.
  * Delays run on {@link Schedulers#parallel()}, so virtual-time tests need no real waiting.
+ *
+ * <p>A retry that the policy allows must also be paid for from the client's
+ * {@link RetryTokenBucket}; when it cannot be, the failure ends the call at once, marked as
+ * refused by the budget. The cost of the last retry paid is kept in {@code lastRetryCost}, so
+ * that the call's success can pay it back.
  */
 final class RetryStrategy extends Retry {
 
@@ -41,22 +48,37 @@ final class RetryStrategy extends Retry {
         Listener NONE = (request, reason, retry, delay) -> { };
 
         void onRetry(ApiRequest request, Reason reason, long retry, Duration delay);
+
+        /** A retry the policy allowed was refused by the budget. */
+        default void onRetryBudgetExhausted(ApiRequest request, Reason reason) {
+        }
     }
 
     private final RetryPolicy policy;
     private final ApiRequest request;
     private final Listener listener;
     private final DoubleSupplier random;
+    private final RetryTokenBucket bucket;
+    private final AtomicInteger lastRetryCost;
 
-    RetryStrategy(RetryPolicy policy, ApiRequest request, Listener listener, DoubleSupplier random) {
+    RetryStrategy(RetryPolicy policy, ApiRequest request, Listener listener, RetryTokenBucket bucket,
+            AtomicInteger lastRetryCost, DoubleSupplier random) {
         this.policy = policy;
         this.request = request;
         this.listener = listener;
+        this.bucket = bucket;
+        this.lastRetryCost = lastRetryCost;
         this.random = random;
     }
 
-    RetryStrategy(RetryPolicy policy, ApiRequest request, Listener listener) {
-        this(policy, request, listener, () -> ThreadLocalRandom.current().nextDouble());
+    /** Without a client-wide budget, for tests of the policy alone. */
+    RetryStrategy(RetryPolicy policy, ApiRequest request, Listener listener, DoubleSupplier random) {
+        this(policy, request, listener, new RetryTokenBucket(RetryBudget.unlimited()), new AtomicInteger(), random);
+    }
+
+    RetryStrategy(RetryPolicy policy, ApiRequest request, Listener listener, RetryTokenBucket bucket,
+            AtomicInteger lastRetryCost) {
+        this(policy, request, listener, bucket, lastRetryCost, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     @Override
@@ -75,6 +97,13 @@ final class RetryStrategy extends Retry {
             if (budget != null && Duration.ofNanos(System.nanoTime() - startNanos).plus(delay).compareTo(budget) > 0) {
                 return Mono.error(failure);
             }
+            int cost = bucket.costOf(reason);
+            if (!bucket.tryAcquire(cost)) {
+                ExceptionMarks.markRetryBudgetExhausted(failure);
+                listener.onRetryBudgetExhausted(request, reason);
+                return Mono.error(failure);
+            }
+            lastRetryCost.set(cost);
             listener.onRetry(request, reason, retriesSoFar + 1, delay);
             return Mono.delay(delay, Schedulers.parallel());
         });

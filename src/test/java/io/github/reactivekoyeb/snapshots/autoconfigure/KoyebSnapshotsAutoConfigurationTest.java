@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.support.BootLine;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
 import io.github.reactivekoyeb.snapshots.support.TokenLeakAppender;
@@ -121,6 +122,10 @@ class KoyebSnapshotsAutoConfigurationTest {
             {"koyeb.snapshots.base-url=ftp://example.com", "koyeb.snapshots.base-url"},
             {"koyeb.snapshots.response-timeout=0s", "koyeb.snapshots.response-timeout"},
             {"koyeb.snapshots.retry.max-backoff=-1s", "koyeb.snapshots.retry.max-backoff"},
+            {"koyeb.snapshots.retry.budget.max-tokens=0", "koyeb.snapshots.retry.budget.max-tokens must be at least 1"},
+            {"koyeb.snapshots.retry.budget.retry-cost=0", "koyeb.snapshots.retry.budget.retry-cost must be at least 1"},
+            {"koyeb.snapshots.retry.budget.timeout-cost=-3", "koyeb.snapshots.retry.budget.timeout-cost must be at least 1"},
+            {"koyeb.snapshots.retry.budget.success-refill=-1", "koyeb.snapshots.retry.budget.success-refill must not be negative"},
         };
         for (String[] c : cases) {
             runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, c[0]).run(context -> {
@@ -219,6 +224,46 @@ class KoyebSnapshotsAutoConfigurationTest {
                     assertThat(context).hasNotFailed().hasSingleBean(ReactiveSnapshotsClient.class);
                     StepVerifier.create(context.getBean(ReactiveSnapshotsClient.class).listSnapshots())
                             .expectNextCount(250).expectComplete().verify(TIMEOUT);
+                });
+    }
+
+    @Test
+    void theRetryBudgetComesFromThePropertiesAndRefusalsAreCounted() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.retry.initial-backoff=2ms",
+                        "koyeb.snapshots.retry.max-backoff=5ms", "koyeb.snapshots.retry.budget.max-tokens=5",
+                        "koyeb.snapshots.retry.budget.retry-cost=5")
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    assertThat(context.getBean(KoyebSnapshotsProperties.class).toRetryPolicy().budget())
+                            .isEqualTo(RetryBudget.builder().maxTokens(5).retryCost(5).build());
+                    server.failNext(3, 503);
+                    StepVerifier.create(context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000001"))
+                            .expectErrorSatisfies(e -> {
+                                assertThat(e).isInstanceOf(KoyebServiceUnavailableException.class);
+                                assertThat(((KoyebServiceUnavailableException) e).attempts()).isEqualTo(2);
+                                assertThat(((KoyebServiceUnavailableException) e).retryBudgetExhausted()).isTrue();
+                            })
+                            .verify(TIMEOUT);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("koyeb.snapshots.retry.budget.exhausted").tag("reason", "503").counter()
+                            .count()).isEqualTo(1);
+                    assertThat(registry.get("koyeb.snapshots.retries").tag("reason", "503").counter().count())
+                            .isEqualTo(1);
+                });
+    }
+
+    @Test
+    void theRetryBudgetCanBeTurnedOff() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.retry.initial-backoff=2ms",
+                        "koyeb.snapshots.retry.max-backoff=5ms", "koyeb.snapshots.retry.budget.enabled=false",
+                        "koyeb.snapshots.retry.budget.max-tokens=5")
+                .run(context -> {
+                    assertThat(context.getBean(KoyebSnapshotsProperties.class).toRetryPolicy().budget())
+                            .isEqualTo(RetryBudget.unlimited());
+                    server.failNext(3, 503);
+                    assertThat(context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000001").block(TIMEOUT))
+                            .isNotNull();
+                    assertThat(server.requestCount()).isEqualTo(4);
                 });
     }
 
