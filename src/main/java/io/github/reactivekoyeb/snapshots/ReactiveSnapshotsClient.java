@@ -125,8 +125,9 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
      *
      * <p><b>Demand-driven:</b> a page is requested only when the subscriber has asked for more
      * snapshots than the pages already received can serve; {@code take(5)} on a listing of any
-     * size sends one request, and cancelling stops further requests (the one in flight is
-     * cancelled). At most one page is held in memory.
+     * size sends one request, and cancelling stops further requests (the one in flight is read to
+     * its end, bounded by the response timeout, and dropped: see the README's Reliability). At
+     * most one page is held in memory.
      *
      * <p>Paging follows the server's {@code has_next}: the next request asks for
      * {@code offset + limit} of the page just received. The listing completes after a page with

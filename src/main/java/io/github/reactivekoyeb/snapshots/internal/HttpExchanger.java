@@ -124,10 +124,30 @@ final class HttpExchanger {
                 .headers(this::addHeaders);
         byte[] body = request.body();
         WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-        return ready.exchangeToMono(response -> read(response, request, reader, attempt, start))
+        Mono<T> exchange = ready.exchangeToMono(response -> read(response, request, reader, attempt, start))
                 .timeout(responseTimeout)
                 .onErrorMap(e -> !(e instanceof KoyebException) && isTransportFailure(e),
                         e -> transportFailure(e, request, attempt));
+        return runToTheEnd(exchange);
+    }
+
+    /**
+     * The exchange, which a cancel does not cut short: once subscribed, it runs until its reply
+     * is read (or fails, or times out after the response timeout), and a subscriber that has
+     * cancelled meanwhile is simply not told. Nothing new is sent after a cancel, since the
+     * retries and the pager stop.
+     *
+     * <p>Why: cancelling an exchange whose reply is arriving, and sending another request at once
+     * on the same pool (as the pager does when it drops read-ahead guesses, or when a listing is
+     * cancelled while other calls go on), leaks reply buffers in Reactor Netty's inbound queue,
+     * and can hand the next request a connection in a broken state
+     * ({@code NotYetConnectedException}); {@code CancelledExchangeLeakTest} shows it with a plain
+     * {@code WebClient}. A reply that runs to its end is read and released as usual, and its
+     * connection goes back to the pool clean.
+     */
+    private static <T> Mono<T> runToTheEnd(Mono<T> exchange) {
+        return Mono.create(sink -> exchange.contextWrite(sink.contextView())
+                .subscribe(sink::success, sink::error, sink::success));
     }
 
     private void addHeaders(HttpHeaders headers) {
