@@ -159,10 +159,13 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         }
         WebClient.Builder builder;
         Runnable onClose;
+        PoolMetrics poolMetrics = null;
         if (webClientBuilder != null) {
             builder = webClientBuilder.clone();
             onClose = () -> { };
         } else {
+            PoolMetrics metrics = new PoolMetrics();
+            poolMetrics = metrics;
             ConnectionProvider provider = ConnectionProvider.builder(ConnectionPoolSettings.POOL_NAME)
                     .maxConnections(pool.maxConnections())
                     .pendingAcquireMaxCount(pool.pendingAcquireMaxCount())
@@ -170,6 +173,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
                     .maxIdleTime(pool.maxIdleTime())
                     .maxLifeTime(pool.maxLifeTime())
                     .evictInBackground(pool.maxIdleTime())
+                    .metrics(true, () -> metrics)
                     .build();
             HttpClient httpClient = HttpClient.create(provider)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) pool.connectTimeout().toMillis())
@@ -186,7 +190,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         WireJson.get();
         HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, ClientVersion.USER_AGENT,
                 retryPolicy, responseTimeout, maxResponseSize, clock, listener);
-        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener, onClose);
+        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener, onClose, poolMetrics);
     }
 
     static boolean isLoopback(@Nullable String host) {

@@ -11,6 +11,7 @@ import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpMethod;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,14 +27,16 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
     private final int defaultPageSize;
     private final ClientEventListener listener;
     private final Runnable onClose;
+    private final @Nullable PoolMetrics poolMetrics;
 
     DefaultReactiveSnapshotsClient(HttpExchanger exchanger, String baseUrl, int defaultPageSize,
-            ClientEventListener listener, Runnable onClose) {
+            ClientEventListener listener, Runnable onClose, @Nullable PoolMetrics poolMetrics) {
         this.exchanger = exchanger;
         this.baseUrl = baseUrl;
         this.defaultPageSize = defaultPageSize;
         this.listener = listener;
         this.onClose = onClose;
+        this.poolMetrics = poolMetrics;
     }
 
     @Override
@@ -149,6 +152,11 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
         if (Text.hasControlCharacter(id)) {
             throw new IllegalArgumentException("id must not contain control characters");
         }
+    }
+
+    /** The metrics of the client's own pool; null when it runs on an application's builder. */
+    @Nullable PoolMetrics poolMetrics() {
+        return poolMetrics;
     }
 
     @Override

@@ -1,0 +1,144 @@
+package io.github.reactivekoyeb.snapshots.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
+import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.RetryBudget;
+import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.internal.PoolMetrics;
+import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * After every fault of the matrix, a cancelled listing and a timeout, the client's own pool holds
+ * no acquired connection (Reactor Netty's pool metrics), and a connection whose reply was
+ * abandoned half-way never serves stale bytes to the next call. Netty's leak detector, at
+ * paranoid for the whole suite, checks that no buffer was left behind on the way.
+ */
+class ConnectionHygieneTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String SNAPSHOT_1 = "{\"snapshot\":{\"id\":\"snap-000001\",\"name\":\"one\"}}";
+
+    private FakeKoyebServer server;
+    private ReactiveSnapshotsClient client;
+
+    @BeforeEach
+    void start() {
+        server = FakeKoyebServer.start();
+        server.seed(300);
+        client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).responseTimeout(Duration.ofMillis(400))
+                .retryPolicy(RetryPolicy.builder().maxRetries(1).initialBackoff(Duration.ofMillis(2))
+                        .maxBackoff(Duration.ofMillis(5)).budget(RetryBudget.unlimited()).build())
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    static Stream<Arguments> faults() {
+        return Stream.of(
+                Arguments.of("503", FakeResponse.status(503)),
+                Arguments.of("429 with Retry-After", FakeResponse.status(429).withRetryAfter("0")),
+                Arguments.of("500", FakeResponse.status(500)),
+                Arguments.of("404 with a JSON body", FakeResponse.json(404, "{\"code\":\"not_found\",\"message\":\"no\"}")),
+                Arguments.of("HTML error page", FakeResponse.status(502).withBody("<html>" + "x".repeat(70_000) + "</html>",
+                        "text/html")),
+                Arguments.of("disconnect", FakeResponse.disconnect()),
+                Arguments.of("reset", FakeResponse.reset()),
+                Arguments.of("truncated body", FakeResponse.truncated(SNAPSHOT_1)),
+                Arguments.of("close after headers", FakeResponse.closeAfterHeaders()),
+                Arguments.of("malformed 200", FakeResponse.status(200).withBody("<html>portal</html>", "text/html")),
+                Arguments.of("body dripping past the timeout", FakeResponse.drip(SNAPSHOT_1, Duration.ofMillis(20))),
+                Arguments.of("reply later than the timeout", FakeResponse.delayed(Duration.ofMillis(700))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("faults")
+    void afterAFaultNoConnectionStaysAcquiredAndTheNextCallIsRight(String name, FakeResponse fault) {
+        server.enqueue(fault);
+        server.enqueue(fault); // the retry, where the policy allows one, meets it too
+        client.getSnapshot("snap-000001").onErrorResume(e -> Mono.empty()).block(TIMEOUT);
+        awaitNoAcquiredConnection();
+        server.clearScript();
+        assertThat(client.getSnapshot("snap-000002").block(TIMEOUT).id()).isEqualTo("snap-000002");
+        awaitNoAcquiredConnection();
+    }
+
+    @Test
+    void aCancelledListingLeavesNoConnectionAcquired() {
+        server.latency(Duration.ofMillis(30));
+        assertThat(client.listSnapshots(ListSnapshotsRequest.builder().pageSize(10).readAhead(4).build()).take(25)
+                .count().block(TIMEOUT)).isEqualTo(25);
+        awaitNoAcquiredConnection();
+        int sent = server.requestCount();
+        LazySleep.sleep(200);
+        assertThat(server.requestCount()).as("nothing is sent after the cancel").isEqualTo(sent);
+    }
+
+    @Test
+    void aTimeoutLeavesNoConnectionAcquired() {
+        server.latency(Duration.ofMillis(1_000));
+        client.getSnapshot("snap-000001").onErrorResume(e -> Mono.empty()).block(TIMEOUT);
+        server.latency(Duration.ZERO);
+        awaitNoAcquiredConnection();
+        assertThat(client.getSnapshot("snap-000003").block(TIMEOUT).id()).isEqualTo("snap-000003");
+    }
+
+    @Test
+    void aReplyAbandonedHalfWayNeverReachesTheNextCall() {
+        // one connection, so that the next call has to use the one whose reply was abandoned
+        try (ReactiveSnapshotsClient single = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+                .connectionPool(ConnectionPoolSettings.builder().maxConnections(1).build()).build()) {
+            for (int round = 0; round < 10; round++) {
+                server.enqueue(FakeResponse.drip(SNAPSHOT_1, Duration.ofMillis(2)));
+                Disposable abandoned = single.getSnapshot("snap-000001").subscribe();
+                LazySleep.sleep(30 + round * 5L); // part of the body has arrived
+                abandoned.dispose();
+                Snapshot next = single.getSnapshot("snap-000002").block(TIMEOUT);
+                assertThat(next.id()).as("round %d", round).isEqualTo("snap-000002");
+                assertThat(next.name()).isEqualTo("snapshot-2");
+            }
+            awaitNoAcquiredConnection(PoolMetrics.of(single));
+        }
+    }
+
+    private void awaitNoAcquiredConnection() {
+        awaitNoAcquiredConnection(PoolMetrics.of(client));
+    }
+
+    /** Replies of cancelled calls run to their end: give them up to 2 s. */
+    private static void awaitNoAcquiredConnection(PoolMetrics metrics) {
+        for (int i = 0; i < 100 && metrics.acquired() > 0; i++) {
+            LazySleep.sleep(20);
+        }
+        assertThat(metrics.acquired()).as("acquired connections: %s", metrics).isZero();
+    }
+
+    /** A short real wait on the test thread. */
+    private static final class LazySleep {
+        static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
