@@ -103,6 +103,9 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong faultsServed = new AtomicLong();
     private final AtomicLong connectionsOpened = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+    private final boolean recordRequests;
+    private volatile @Nullable RandomFaults randomFaults;
     private volatile Duration latency;
     private final LoopResources loops;
     private final DisposableServer server;
@@ -116,6 +119,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         this.maxLimit = builder.maxLimit;
         this.latency = builder.latency;
         this.int64AsStrings = builder.int64AsStrings;
+        this.recordRequests = builder.recordRequests;
         // event loops of its own, not Reactor Netty's global ones: a Spring application context
         // that closes disposes the global resources (ReactorResourceFactory), and a server shared
         // by several test classes must keep serving until its own close()
@@ -336,6 +340,13 @@ public final class FakeKoyebServer implements AutoCloseable {
     private record Storm(long untilNanos, FakeResponse response) {
     }
 
+    /** {@link #randomFaults}: java.util.Random is thread-safe and lock-free. */
+    private record RandomFaults(double probability, java.util.Random random, List<FakeResponse> faults) {
+        @Nullable FakeResponse draw() {
+            return random.nextDouble() < probability ? faults.get(random.nextInt(faults.size())) : null;
+        }
+    }
+
     /**
      * Delays every answer (scripted or not) by this much.
      *
@@ -345,10 +356,35 @@ public final class FakeKoyebServer implements AutoCloseable {
         this.latency = Objects.requireNonNull(latency, "latency");
     }
 
-    /** Drops every scripted answer not used yet, and ends a storm. */
+    /**
+     * Answers each request, with the given probability, with one of the faults, drawn at random:
+     * a server that fails now and then, as a real network does (Retrofit's
+     * {@code NetworkBehavior}). Scripted answers and storms come first. Seeded, so that a run can
+     * be repeated; {@link #clearScript()} or a probability of 0 turns it off.
+     *
+     * @param probability from 0 to 1
+     * @param seed the seed of the draws
+     * @param faults the faults to draw from, at least one
+     * @return this server
+     * @throws IllegalArgumentException if the probability is outside 0..1 or no fault is given
+     */
+    public FakeKoyebServer randomFaults(double probability, long seed, FakeResponse... faults) {
+        if (!(probability >= 0 && probability <= 1)) {
+            throw new IllegalArgumentException("probability must be between 0 and 1, was " + probability);
+        }
+        if (faults.length == 0) {
+            throw new IllegalArgumentException("at least one fault is needed");
+        }
+        this.randomFaults = probability == 0 ? null : new RandomFaults(probability, new java.util.Random(seed),
+                List.of(faults));
+        return this;
+    }
+
+    /** Drops every scripted answer not used yet, ends a storm and stops random faults. */
     public void clearScript() {
         script.clear();
         storm = null;
+        randomFaults = null;
     }
 
     // ---------------------------------------------------------------- recording
@@ -368,14 +404,14 @@ public final class FakeKoyebServer implements AutoCloseable {
      * @return the count
      */
     public int requestCount() {
-        return requests.size();
+        return received.get();
     }
 
     /**
      * The last request received.
      *
      * @return the request
-     * @throws IllegalStateException if none was received
+     * @throws IllegalStateException if none was recorded
      */
     public RecordedRequest lastRequest() {
         if (requests.isEmpty()) {
@@ -393,9 +429,10 @@ public final class FakeKoyebServer implements AutoCloseable {
         return connectionsOpened.get();
     }
 
-    /** Forgets the requests recorded so far. */
+    /** Forgets the requests recorded so far, and sets {@link #requestCount()} back to 0. */
     public void clearRequests() {
         requests.clear();
+        received.set(0);
     }
 
     /**
@@ -433,6 +470,10 @@ public final class FakeKoyebServer implements AutoCloseable {
         Storm current = storm;
         FakeResponse scripted = current != null && System.nanoTime() < current.untilNanos() ? current.response()
                 : script.poll();
+        RandomFaults random = randomFaults;
+        if (scripted == null && random != null) {
+            scripted = random.draw();
+        }
         if (scripted != null && scripted.kind() != FakeResponse.Kind.DELAY_THEN_STORE) {
             faultsServed.incrementAndGet();
         }
@@ -451,7 +492,10 @@ public final class FakeKoyebServer implements AutoCloseable {
                 k -> new ArrayList<>()).add(h.getValue()));
         RecordedRequest recorded = new RecordedRequest(request.method().name(), path, rawQuery, params, headers, body,
                 Instant.now());
-        requests.add(recorded);
+        received.incrementAndGet();
+        if (recordRequests) {
+            requests.add(recorded);
+        }
         return recorded;
     }
 
@@ -658,6 +702,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int port;
         private @Nullable KeyManagerFactory tlsKeys;
+        private boolean recordRequests = true;
 
         private Builder() {
         }
@@ -776,6 +821,19 @@ public final class FakeKoyebServer implements AutoCloseable {
          */
         public Builder https(KeyManagerFactory keys) {
             this.tlsKeys = Objects.requireNonNull(keys, "keys");
+            return this;
+        }
+
+        /**
+         * Whether every request is kept for {@link FakeKoyebServer#requests()}; default true. A
+         * long soak turns it off so that the record does not grow without bound;
+         * {@link FakeKoyebServer#requestCount()} counts either way.
+         *
+         * @param record false to keep none
+         * @return this builder
+         */
+        public Builder recordRequests(boolean record) {
+            this.recordRequests = record;
             return this;
         }
 
