@@ -277,13 +277,27 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
 
         /**
          * The API token, sent as {@code Authorization: Bearer <token>}. It never appears in a
-         * log line, an exception message or a {@code toString()}.
+         * log line, an exception message or a {@code toString()}. Replaces a
+         * {@link #tokenProvider(TokenProvider)}; the last of the two set wins.
          *
          * @param token the token, or null to send no {@code Authorization} header
          * @return this builder
          * @throws IllegalArgumentException if blank or if it holds a control character (CR, LF, ...)
          */
         Builder token(@Nullable String token);
+
+        /**
+         * Where the token of each request comes from, for tokens that rotate (a secret store, a
+         * vault agent): asked for every request it sends, and once more after a 401, when a
+         * token that differs from the refused one gets that request sent once more (never more
+         * than once per call, whatever the method). Replaces {@link #token(String)}; the last of
+         * the two set wins. See {@link TokenProvider}.
+         *
+         * @param provider the provider
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        Builder tokenProvider(TokenProvider provider);
 
         /**
          * Builds on an application's {@code WebClient.Builder} (its codecs, filters, connector and

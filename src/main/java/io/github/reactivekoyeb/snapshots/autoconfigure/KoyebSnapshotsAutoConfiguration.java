@@ -2,6 +2,7 @@ package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.TokenProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +36,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  *
  * <ul>
  *   <li>The token is {@code koyeb.snapshots.token}, else the {@code KOYEB_API_TOKEN} environment
- *       variable; blank counts as none. With none, no client bean is created and one INFO line
- *       says why, rather than a client that fails on its first call.</li>
+ *       variable; blank counts as none. A {@link TokenProvider} bean (tokens that rotate, from a
+ *       secret store) overrides both. With none of them, no client bean is created and one INFO
+ *       line says why, rather than a client that fails on its first call.</li>
  *   <li>The client is built on the application's {@code WebClient.Builder} when there is one (Spring
  *       Boot's, with its codecs, customizers and observation registry), on a plain one otherwise.</li>
  *   <li>With Micrometer and a {@code MeterRegistry}, the counters {@code koyeb.snapshots.retries},
@@ -91,7 +93,8 @@ public class KoyebSnapshotsAutoConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         ReactiveSnapshotsClient reactiveSnapshotsClient(KoyebSnapshotsProperties properties, Environment environment,
-                ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<ClientEventListener> listeners) {
+                ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<ClientEventListener> listeners,
+                ObjectProvider<TokenProvider> tokenProvider) {
             ReactiveSnapshotsClient.Builder builder = ReactiveSnapshotsClient.builder()
                     .baseUrl(properties.getBaseUrl())
                     .token(resolveToken(environment))
@@ -99,6 +102,7 @@ public class KoyebSnapshotsAutoConfiguration {
                     .defaultPageSize(properties.getPageSize())
                     .retryPolicy(properties.toRetryPolicy());
             webClientBuilder.ifAvailable(builder::webClientBuilder);
+            tokenProvider.ifUnique(builder::tokenProvider);
             List<ClientEventListener> all = listeners.orderedStream().toList();
             if (!all.isEmpty()) {
                 builder.eventListener(all.size() == 1 ? all.get(0) : new CompositeListener(all));
@@ -115,7 +119,7 @@ public class KoyebSnapshotsAutoConfiguration {
         @Bean
         NoTokenNotice koyebSnapshotsNoTokenNotice() {
             log.info("No Koyeb API token: set koyeb.snapshots.token or the " + TOKEN_ENVIRONMENT_VARIABLE
-                    + " environment variable to get a ReactiveSnapshotsClient bean");
+                    + " environment variable, or define a TokenProvider bean, to get a ReactiveSnapshotsClient bean");
             return new NoTokenNotice();
         }
     }
@@ -134,6 +138,12 @@ public class KoyebSnapshotsAutoConfiguration {
         }
     }
 
+    /** Whether the application defines a {@link TokenProvider} bean (user configurations are read before this one). */
+    static boolean hasTokenProvider(ConditionContext context) {
+        return context.getBeanFactory() != null
+                && context.getBeanFactory().getBeanNamesForType(TokenProvider.class, true, false).length > 0;
+    }
+
     /** Marks the absence of a token in the context; holds nothing. */
     static final class NoTokenNotice {
     }
@@ -142,9 +152,13 @@ public class KoyebSnapshotsAutoConfiguration {
     static final class TokenConfigured extends SpringBootCondition {
         @Override
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            if (hasTokenProvider(context)) {
+                return ConditionOutcome.match("a TokenProvider bean is defined");
+            }
             return resolveToken(context.getEnvironment()) != null
                     ? ConditionOutcome.match("a Koyeb API token is configured")
-                    : ConditionOutcome.noMatch("no koyeb.snapshots.token and no " + TOKEN_ENVIRONMENT_VARIABLE);
+                    : ConditionOutcome.noMatch("no koyeb.snapshots.token, no " + TOKEN_ENVIRONMENT_VARIABLE
+                            + " and no TokenProvider bean");
         }
     }
 
@@ -152,9 +166,9 @@ public class KoyebSnapshotsAutoConfiguration {
     static final class NoTokenConfigured extends SpringBootCondition {
         @Override
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return resolveToken(context.getEnvironment()) == null
-                    ? ConditionOutcome.match("no Koyeb API token is configured")
-                    : ConditionOutcome.noMatch("a Koyeb API token is configured");
+            return resolveToken(context.getEnvironment()) == null && !hasTokenProvider(context)
+                    ? ConditionOutcome.match("no Koyeb API token and no TokenProvider bean")
+                    : ConditionOutcome.noMatch("a Koyeb API token or a TokenProvider bean is configured");
         }
     }
 

@@ -5,6 +5,7 @@ import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.github.reactivekoyeb.snapshots.TokenProvider;
 import io.netty.channel.ChannelOption;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,6 +35,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
 
     private String baseUrl = ReactiveSnapshotsClient.DEFAULT_BASE_URL;
     private @Nullable String token;
+    private @Nullable TokenProvider tokenProvider;
     private WebClient.@Nullable Builder webClientBuilder;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private Duration responseTimeout = ReactiveSnapshotsClient.DEFAULT_RESPONSE_TIMEOUT;
@@ -84,6 +86,14 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
             }
         }
         this.token = token;
+        this.tokenProvider = null;
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder tokenProvider(TokenProvider provider) {
+        this.tokenProvider = Objects.requireNonNull(provider, "provider");
+        this.token = null;
         return this;
     }
 
@@ -153,7 +163,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     @Override
     public ReactiveSnapshotsClient build() {
         URI uri = URI.create(baseUrl);
-        if (token != null && !allowInsecureHttp && "http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
+        if ((token != null || tokenProvider != null) && !allowInsecureHttp && "http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
             throw new IllegalStateException("refusing to send the token over plain http to " + uri.getHost()
                     + ": use https, or allowInsecureHttp(true) if you really mean it");
         }
@@ -188,7 +198,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // read the version resource and load the JSON reading and writing classes here, on the
         // caller's thread, never lazily on an event loop
         WireJson.get();
-        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, ClientVersion.USER_AGENT,
+        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, tokenProvider, ClientVersion.USER_AGENT,
                 retryPolicy, responseTimeout, maxResponseSize, clock, listener);
         return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener, onClose, poolMetrics);
     }
@@ -207,7 +217,8 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
 
     @Override
     public String toString() {
-        return "ReactiveSnapshotsClient.Builder{baseUrl=" + baseUrl + ", token=" + (token == null ? "none" : "[REDACTED]")
+        return "ReactiveSnapshotsClient.Builder{baseUrl=" + baseUrl + ", token=" + (tokenProvider != null ? "[provider]"
+                : token == null ? "none" : "[REDACTED]")
                 + ", retryPolicy=" + retryPolicy + ", responseTimeout=" + responseTimeout + ", connectionPool=" + pool + '}';
     }
 }

@@ -2,8 +2,11 @@ package io.github.reactivekoyeb.snapshots.internal;
 
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.KoyebException;
+import io.github.reactivekoyeb.snapshots.KoyebTokenProviderException;
 import io.github.reactivekoyeb.snapshots.KoyebTransportException;
+import io.github.reactivekoyeb.snapshots.KoyebUnauthorizedException;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.github.reactivekoyeb.snapshots.TokenProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -15,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -56,30 +60,29 @@ final class HttpExchanger {
 
     private final WebClient webClient;
     private final String baseUrl;
-    private final @Nullable String token;
+    private final @Nullable TokenProvider tokenProvider;
+    private final Mono<Credentials> fixedCredentials;
     private final String userAgent;
     private final RetryPolicy retryPolicy;
     private final Duration responseTimeout;
     private final int maxResponseSize;
     private final Clock clock;
-    private final ErrorDecoder errorDecoder;
-    private final Redactor redactor;
     private final RetryStrategy.Listener retryListener;
     private final RetryTokenBucket retryBudget;
 
-    HttpExchanger(WebClient webClient, String baseUrl, @Nullable String token, String userAgent,
+    HttpExchanger(WebClient webClient, String baseUrl, @Nullable String token, @Nullable TokenProvider tokenProvider,
+            String userAgent,
             RetryPolicy retryPolicy, Duration responseTimeout, int maxResponseSize, Clock clock,
             ClientEventListener listener) {
         this.webClient = webClient;
         this.baseUrl = baseUrl;
-        this.token = token;
+        this.tokenProvider = tokenProvider;
+        this.fixedCredentials = Mono.just(Credentials.of(token));
         this.userAgent = userAgent;
         this.retryPolicy = retryPolicy;
         this.responseTimeout = responseTimeout;
         this.maxResponseSize = maxResponseSize;
         this.clock = clock;
-        this.redactor = Redactor.forToken(token);
-        this.errorDecoder = new ErrorDecoder(redactor);
         this.retryBudget = new RetryTokenBucket(retryPolicy.budget());
         this.retryListener = new RetryStrategy.Listener() {
             @Override
@@ -110,24 +113,99 @@ final class HttpExchanger {
         return Mono.defer(() -> {
             AtomicInteger attempts = new AtomicInteger();
             AtomicInteger lastRetryCost = new AtomicInteger();
-            return Mono.defer(() -> attempt(request, reader, attempts.incrementAndGet()))
+            AtomicBoolean resentAfter401 = new AtomicBoolean();
+            return Mono.defer(() -> credentials(request, attempts.get())
+                            .flatMap(used -> attempt(request, reader, attempts.incrementAndGet(), used)
+                                    .onErrorResume(KoyebUnauthorizedException.class, refused -> resendWithNewToken(
+                                            request, reader, attempts, resentAfter401, used, refused))))
                     .retryWhen(new RetryStrategy(retryPolicy, request, retryListener, retryBudget, lastRetryCost))
                     .doOnNext(value -> retryBudget.onSuccess(lastRetryCost.get()));
         });
     }
 
-    private <T> Mono<T> attempt(ApiRequest request, Function<InputStream, T> reader, int attempt) {
+    /**
+     * After a 401: asks the provider once more and, if it now gives another token, sends the
+     * request once more with it. At most once per call, whatever the method: a 401 means the
+     * server did nothing.
+     */
+    private <T> Mono<T> resendWithNewToken(ApiRequest request, Function<InputStream, T> reader,
+            AtomicInteger attempts, AtomicBoolean resentAfter401, Credentials used, KoyebUnauthorizedException refused) {
+        if (tokenProvider == null || !resentAfter401.compareAndSet(false, true)) {
+            return Mono.error(refused);
+        }
+        return credentials(request, attempts.get()).flatMap(fresh -> {
+            if (java.util.Objects.equals(fresh.token(), used.token())) {
+                return Mono.error(refused);
+            }
+            if (log.isDebugEnabled()) {
+                log.debug(request.method() + " " + request.uriTemplate()
+                        + " -> 401: the token provider gave another token, sending once more");
+            }
+            return attempt(request, reader, attempts.incrementAndGet(), fresh);
+        });
+    }
+
+    /** The token for the next request: the fixed one, or the provider's, checked. */
+    private Mono<Credentials> credentials(ApiRequest request, int sentSoFar) {
+        TokenProvider provider = tokenProvider;
+        if (provider == null) {
+            return fixedCredentials;
+        }
+        String method = request.method().name();
+        Mono<String> token;
+        try {
+            token = provider.token();
+        } catch (RuntimeException e) {
+            token = Mono.error(e);
+        }
+        if (token == null) {
+            token = Mono.empty();
+        }
+        return token
+                .onErrorMap(e -> new KoyebTokenProviderException("failed (" + e.getClass().getName() + ")", method,
+                        request.path(), sentSoFar, e))
+                .switchIfEmpty(Mono.error(() -> new KoyebTokenProviderException("gave no token", method,
+                        request.path(), sentSoFar, null)))
+                .map(value -> {
+                    if (value.isBlank()) {
+                        throw new KoyebTokenProviderException("gave a blank token", method, request.path(), sentSoFar,
+                                null);
+                    }
+                    if (Text.hasControlCharacter(value)) {
+                        // never quoted: the value is the secret
+                        throw new KoyebTokenProviderException("gave a token with a control character (CR, LF, ...)",
+                                method, request.path(), sentSoFar, null);
+                    }
+                    return Credentials.of(value);
+                });
+    }
+
+    /** A token, and what masks it in messages and error bodies. */
+    record Credentials(@Nullable String token, Redactor redactor, ErrorDecoder errorDecoder) {
+        static Credentials of(@Nullable String token) {
+            Redactor redactor = Redactor.forToken(token);
+            return new Credentials(token, redactor, new ErrorDecoder(redactor));
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[" + (token == null ? "none" : Redactor.MASK) + "]";
+        }
+    }
+
+    private <T> Mono<T> attempt(ApiRequest request, Function<InputStream, T> reader, int attempt,
+            Credentials credentials) {
         long start = System.nanoTime();
         WebClient.RequestBodySpec spec = webClient.method(request.method())
                 .uri(URI.create(baseUrl + request.pathAndQuery()))
                 .attribute(URI_TEMPLATE_ATTRIBUTE, request.uriTemplate())
-                .headers(this::addHeaders);
+                .headers(headers -> addHeaders(headers, credentials.token()));
         byte[] body = request.body();
         WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-        Mono<T> exchange = ready.exchangeToMono(response -> read(response, request, reader, attempt, start))
+        Mono<T> exchange = ready.exchangeToMono(response -> read(response, request, reader, attempt, start, credentials))
                 .timeout(responseTimeout)
                 .onErrorMap(e -> !(e instanceof KoyebException) && isTransportFailure(e),
-                        e -> transportFailure(e, request, attempt));
+                        e -> transportFailure(e, request, attempt, credentials.redactor()));
         return runToTheEnd(exchange);
     }
 
@@ -150,7 +228,7 @@ final class HttpExchanger {
                 .subscribe(sink::success, sink::error, sink::success));
     }
 
-    private void addHeaders(HttpHeaders headers) {
+    private void addHeaders(HttpHeaders headers, @Nullable String token) {
         headers.setAccept(ACCEPT_JSON);
         headers.set(HttpHeaders.USER_AGENT, userAgent);
         if (token != null) {
@@ -161,7 +239,8 @@ final class HttpExchanger {
     }
 
     private <T> Mono<T> read(ClientResponse response, ApiRequest request, Function<InputStream, T> reader,
-            int attempt, long start) {
+            int attempt, long start, Credentials credentials) {
+        Redactor redactor = credentials.redactor();
         int status = response.statusCode().value();
         logResponse(request, status, attempt, start);
         String method = request.method().name();
@@ -186,7 +265,8 @@ final class HttpExchanger {
                         response.body(BodyExtractors.toDataBuffers()), MAX_ERROR_BODY_BYTES))
                 .map(HttpExchanger::toText)
                 .defaultIfEmpty("")
-                .flatMap(text -> Mono.error(errorDecoder.decode(status, method, request.path(), text, wait, attempt)));
+                .flatMap(text -> Mono.error(credentials.errorDecoder().decode(status, method, request.path(), text, wait,
+                        attempt)));
     }
 
     private static <T> T decode(DataBuffer buffer, Function<InputStream, T> reader) {
@@ -216,7 +296,7 @@ final class HttpExchanger {
         return e instanceof WebClientException || e instanceof TimeoutException || hasCause(e, IOException.class);
     }
 
-    private KoyebTransportException transportFailure(Throwable e, ApiRequest request, int attempt) {
+    private KoyebTransportException transportFailure(Throwable e, ApiRequest request, int attempt, Redactor redactor) {
         String method = request.method().name();
         KoyebTransportException.Reason reason;
         String detail;

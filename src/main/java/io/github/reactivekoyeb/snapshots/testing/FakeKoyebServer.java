@@ -91,7 +91,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     private static final String[] REGIONS = {"fra", "was", "sin"};
 
     private final FakeSnapshotStore store;
-    private final @Nullable String token;
+    private volatile @Nullable String token;
     private final String organizationId;
     private final String region;
     private final int maxLimit;
@@ -348,6 +348,15 @@ public final class FakeKoyebServer implements AutoCloseable {
     }
 
     /**
+     * From now on, requires this token (else 401), as when the API's token is rotated.
+     *
+     * @param token the token, or null to accept any request
+     */
+    public void requireToken(@Nullable String token) {
+        this.token = token;
+    }
+
+    /**
      * Delays every answer (scripted or not) by this much.
      *
      * @param latency the added latency, zero for none
@@ -564,7 +573,8 @@ public final class FakeKoyebServer implements AutoCloseable {
     }
 
     private Reply route(RecordedRequest request) {
-        if (token != null && !("Bearer " + token).equals(request.header("authorization"))) {
+        String required = token;
+        if (required != null && !("Bearer " + required).equals(request.header("authorization"))) {
             return error(401, "the token is missing or not valid");
         }
         String path = request.path();

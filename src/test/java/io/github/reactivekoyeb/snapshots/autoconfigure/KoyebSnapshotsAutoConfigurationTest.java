@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryBudget;
+import io.github.reactivekoyeb.snapshots.TokenProvider;
 import io.github.reactivekoyeb.snapshots.support.BootLine;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
 import io.github.reactivekoyeb.snapshots.support.TokenLeakAppender;
@@ -24,6 +25,7 @@ import org.springframework.boot.context.annotation.Configurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.web.reactive.function.client.ClientRequest;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** The auto-configuration, property by property, against a real fake server. */
@@ -224,6 +226,21 @@ class KoyebSnapshotsAutoConfigurationTest {
                     assertThat(context).hasNotFailed().hasSingleBean(ReactiveSnapshotsClient.class);
                     StepVerifier.create(context.getBean(ReactiveSnapshotsClient.class).listSnapshots())
                             .expectNextCount(250).expectComplete().verify(TIMEOUT);
+                });
+    }
+
+    @Test
+    void aTokenProviderBeanGivesTheClientItsTokensAndOverridesTheProperty() {
+        server.requireToken(TestSecrets.ROTATED);
+        runner.withBean(TokenProvider.class, () -> () -> Mono.just(TestSecrets.ROTATED)).run(context -> {
+            assertThat(context).hasSingleBean(ReactiveSnapshotsClient.class);
+            assertThat(context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000001").block(TIMEOUT)).isNotNull();
+            assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer " + TestSecrets.ROTATED);
+        });
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .withBean(TokenProvider.class, () -> () -> Mono.just(TestSecrets.ROTATED)).run(context -> {
+                    context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000002").block(TIMEOUT);
+                    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer " + TestSecrets.ROTATED);
                 });
     }
 
