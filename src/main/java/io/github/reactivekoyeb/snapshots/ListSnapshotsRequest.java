@@ -41,7 +41,7 @@ public final class ListSnapshotsRequest {
     private final @Nullable String region;
     private final int pageSize; // 0: not set
     private final long startOffset;
-    private final int readAhead;
+    private final int readAhead; // -1: not set, the client's default applies
 
     private ListSnapshotsRequest(Builder builder) {
         this.organizationId = builder.organizationId;
@@ -132,13 +132,25 @@ public final class ListSnapshotsRequest {
     }
 
     /**
-     * How many page requests are kept in flight ahead of demand.
+     * How many page requests this request keeps in flight ahead of demand, when it sets it.
      *
-     * @return 0 (the default: a page is requested only when needed) to {@value #MAX_READ_AHEAD}
+     * @return 0 to {@value #MAX_READ_AHEAD}; 0 when not set (then the client's default read-ahead
+     *     applies, itself 0 unless configured: see {@link #readAheadIfSet()})
      * @see Builder#readAhead(int)
      */
     public int readAhead() {
-        return readAhead;
+        return Math.max(0, readAhead);
+    }
+
+    /**
+     * The read-ahead this request sets, or empty when it sets none and the client's default
+     * ({@code ReactiveSnapshotsClient.Builder.defaultReadAhead}, Boot's
+     * {@code koyeb.snapshots.read-ahead}) applies.
+     *
+     * @return the read-ahead, or empty
+     */
+    public OptionalInt readAheadIfSet() {
+        return readAhead < 0 ? OptionalInt.empty() : OptionalInt.of(readAhead);
     }
 
     @Override
@@ -161,7 +173,7 @@ public final class ListSnapshotsRequest {
     public String toString() {
         return "ListSnapshotsRequest{organizationId=" + organizationId + ", statuses=" + statuses
                 + ", region=" + region + ", pageSize=" + (pageSize == 0 ? "default" : pageSize)
-                + ", startOffset=" + startOffset + ", readAhead=" + readAhead + '}';
+                + ", startOffset=" + startOffset + ", readAhead=" + (readAhead < 0 ? "default" : readAhead) + '}';
     }
 
     /** Builds a {@link ListSnapshotsRequest}; each setter checks its value at once. Not thread-safe. */
@@ -171,7 +183,7 @@ public final class ListSnapshotsRequest {
         private @Nullable String region;
         private int pageSize;
         private long startOffset;
-        private int readAhead;
+        private int readAhead = -1;
 
         private Builder() {
         }

@@ -342,6 +342,17 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
         Builder defaultPageSize(int pageSize);
 
         /**
+         * The read-ahead of listings whose request sets none (see
+         * {@link ListSnapshotsRequest.Builder#readAhead(int)}); default 0, a page requested only
+         * when needed. Lets a service turn on parallel paging for a distant API without code.
+         *
+         * @param pages 0 to {@value ListSnapshotsRequest#MAX_READ_AHEAD}
+         * @return this builder
+         * @throws IllegalArgumentException if outside that range
+         */
+        Builder defaultReadAhead(int pages);
+
+        /**
          * The largest response body the client reads into memory; a larger one fails with a
          * {@link KoyebTransportException} of reason {@code RESPONSE_TOO_LARGE}. Default 4 MiB,
          * well above a page of 100 snapshots (about 40 KiB).
@@ -371,6 +382,20 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
          * @throws NullPointerException if null
          */
         Builder eventListener(ClientEventListener listener);
+
+        /**
+         * Whether replies are asked for gzip-compressed ({@code Accept-Encoding: gzip}); default
+         * true. A listing page of 100 snapshots (about 38 KiB of JSON) compresses about tenfold.
+         * The client inflates replies itself, on its own connector and on an application's (which
+         * need not decompress; one that does hands the body over plain), and
+         * {@link #maxResponseSize(int)} bounds the inflated body: a reply that would inflate past
+         * it fails with {@code KoyebTransportException} ({@code RESPONSE_TOO_LARGE}) at the limit,
+         * in bounded memory.
+         *
+         * @param enabled false to ask for plain replies
+         * @return this builder
+         */
+        Builder compression(boolean enabled);
 
         /**
          * Allows sending the token over plain {@code http://} to a host that is not a loopback

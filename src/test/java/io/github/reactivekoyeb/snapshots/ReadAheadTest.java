@@ -168,6 +168,27 @@ class ReadAheadTest extends FakeServerTest {
     }
 
     @Test
+    void theClientsDefaultReadAheadAppliesToListingsThatSetNone() {
+        server.seed(1_000);
+        server.latency(Duration.ofMillis(400));
+        ReactiveSnapshotsClient client = track(clientBuilder().defaultReadAhead(4).build());
+        Disposable unset = client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).build()).subscribe();
+        LazinessTest.sleep(200);
+        assertThat(server.requestCount()).isEqualTo(4);
+        unset.dispose();
+        LazinessTest.sleep(400);
+        server.clearRequests();
+        Disposable explicit = client.listSnapshots(request(100, 0)).subscribe();
+        LazinessTest.sleep(200);
+        assertThat(server.requestCount()).as("a request that sets 0 keeps 0").isEqualTo(1);
+        explicit.dispose();
+        assertThat(ListSnapshotsRequest.all().readAheadIfSet()).isEmpty();
+        assertThat(request(100, 0).readAheadIfSet()).hasValue(0);
+        assertThatThrownBy(() -> clientBuilder().defaultReadAhead(17)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("readAhead must be between 0 and 16");
+    }
+
+    @Test
     void readAheadOutsideZeroToSixteenIsRejected() {
         assertThatThrownBy(() -> ListSnapshotsRequest.builder().readAhead(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListSnapshotsRequest.builder().readAhead(17)).isInstanceOf(IllegalArgumentException.class);

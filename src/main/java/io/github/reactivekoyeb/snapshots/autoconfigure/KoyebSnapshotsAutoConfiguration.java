@@ -100,6 +100,8 @@ public class KoyebSnapshotsAutoConfiguration {
                     .token(resolveToken(environment))
                     .responseTimeout(properties.getResponseTimeout())
                     .defaultPageSize(properties.getPageSize())
+                    .compression(properties.isCompression())
+                    .defaultReadAhead(properties.getReadAhead())
                     .retryPolicy(properties.toRetryPolicy());
             webClientBuilder.ifAvailable(builder::webClientBuilder);
             tokenProvider.ifUnique(builder::tokenProvider);

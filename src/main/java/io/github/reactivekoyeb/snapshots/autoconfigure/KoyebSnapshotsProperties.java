@@ -37,6 +37,12 @@ public class KoyebSnapshotsProperties implements Validator {
     /** Page size of listings whose request sets none, 1 to 100. */
     private int pageSize = 100;
 
+    /** Page requests kept in flight ahead of demand by listings that set none, 0 to 16. */
+    private int readAhead = 0;
+
+    /** Whether replies are asked for gzip-compressed; the response size limit bounds them inflated. */
+    private boolean compression = true;
+
     /** Retries of 503, 429 and connections that could not be opened. */
     private final Retry retry = new Retry();
 
@@ -113,6 +119,42 @@ public class KoyebSnapshotsProperties implements Validator {
     }
 
     /**
+     * The default read-ahead of listings.
+     *
+     * @return 0 to 16
+     */
+    public int getReadAhead() {
+        return readAhead;
+    }
+
+    /**
+     * Sets the default read-ahead of listings.
+     *
+     * @param readAhead 0 to 16
+     */
+    public void setReadAhead(int readAhead) {
+        this.readAhead = readAhead;
+    }
+
+    /**
+     * Whether replies are asked for gzip-compressed.
+     *
+     * @return true by default
+     */
+    public boolean isCompression() {
+        return compression;
+    }
+
+    /**
+     * Sets whether replies are asked for gzip-compressed.
+     *
+     * @param compression false for plain replies
+     */
+    public void setCompression(boolean compression) {
+        this.compression = compression;
+    }
+
+    /**
      * The retry settings.
      *
      * @return the nested settings
@@ -151,6 +193,10 @@ public class KoyebSnapshotsProperties implements Validator {
         if (p.pageSize < ListSnapshotsRequest.MIN_PAGE_SIZE || p.pageSize > ListSnapshotsRequest.MAX_PAGE_SIZE) {
             errors.rejectValue("pageSize", "range", PREFIX + ".page-size must be between "
                     + ListSnapshotsRequest.MIN_PAGE_SIZE + " and " + ListSnapshotsRequest.MAX_PAGE_SIZE);
+        }
+        if (p.readAhead < 0 || p.readAhead > ListSnapshotsRequest.MAX_READ_AHEAD) {
+            errors.rejectValue("readAhead", "range", PREFIX + ".read-ahead must be between 0 and "
+                    + ListSnapshotsRequest.MAX_READ_AHEAD);
         }
         if (p.retry.maxRetries < 0) {
             errors.rejectValue("retry.maxRetries", "range", PREFIX + ".retry.max-retries must not be negative");

@@ -40,8 +40,10 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private Duration responseTimeout = ReactiveSnapshotsClient.DEFAULT_RESPONSE_TIMEOUT;
     private int defaultPageSize = ListSnapshotsRequest.DEFAULT_PAGE_SIZE;
+    private int defaultReadAhead;
     private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
     private boolean allowInsecureHttp;
+    private boolean compression = true;
     private ConnectionPoolSettings pool = ConnectionPoolSettings.defaults();
     private ClientEventListener listener = ClientEventListener.NONE;
     private Clock clock = Clock.systemUTC();
@@ -123,11 +125,24 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     }
 
     @Override
+    public DefaultClientBuilder defaultReadAhead(int pages) {
+        // the request builder holds the one range check
+        this.defaultReadAhead = ListSnapshotsRequest.builder().readAhead(pages).build().readAhead();
+        return this;
+    }
+
+    @Override
     public DefaultClientBuilder maxResponseSize(int bytes) {
         if (bytes < 1024) {
             throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes, was " + bytes);
         }
         this.maxResponseSize = bytes;
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder compression(boolean enabled) {
+        this.compression = enabled;
         return this;
     }
 
@@ -198,9 +213,10 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // read the version resource and load the JSON reading and writing classes here, on the
         // caller's thread, never lazily on an event loop
         WireJson.get();
-        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, tokenProvider, ClientVersion.USER_AGENT,
+        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, tokenProvider, ClientVersion.USER_AGENT, compression,
                 retryPolicy, responseTimeout, maxResponseSize, clock, listener);
-        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener, onClose, poolMetrics);
+        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener, onClose, poolMetrics,
+                defaultReadAhead);
     }
 
     static boolean isLoopback(@Nullable String host) {

@@ -28,15 +28,17 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
     private final ClientEventListener listener;
     private final Runnable onClose;
     private final @Nullable PoolMetrics poolMetrics;
+    private final int defaultReadAhead;
 
     DefaultReactiveSnapshotsClient(HttpExchanger exchanger, String baseUrl, int defaultPageSize,
-            ClientEventListener listener, Runnable onClose, @Nullable PoolMetrics poolMetrics) {
+            ClientEventListener listener, Runnable onClose, @Nullable PoolMetrics poolMetrics, int defaultReadAhead) {
         this.exchanger = exchanger;
         this.baseUrl = baseUrl;
         this.defaultPageSize = defaultPageSize;
         this.listener = listener;
         this.onClose = onClose;
         this.poolMetrics = poolMetrics;
+        this.defaultReadAhead = defaultReadAhead;
     }
 
     @Override
@@ -82,7 +84,7 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
         int pageSize = request.pageSize().orElse(defaultPageSize);
         String filters = filterQuery(request);
         return new Pager(offset -> fetchPage(filters, pageSize, offset), request.startOffset(), pageSize,
-                request.readAhead());
+                request.readAheadIfSet().orElse(defaultReadAhead));
     }
 
     private Mono<SnapshotPage> fetchPage(String filters, int pageSize, long offset) {

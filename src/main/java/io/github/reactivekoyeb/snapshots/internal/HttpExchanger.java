@@ -66,12 +66,13 @@ final class HttpExchanger {
     private final RetryPolicy retryPolicy;
     private final Duration responseTimeout;
     private final int maxResponseSize;
+    private final boolean compression;
     private final Clock clock;
     private final RetryStrategy.Listener retryListener;
     private final RetryTokenBucket retryBudget;
 
     HttpExchanger(WebClient webClient, String baseUrl, @Nullable String token, @Nullable TokenProvider tokenProvider,
-            String userAgent,
+            String userAgent, boolean compression,
             RetryPolicy retryPolicy, Duration responseTimeout, int maxResponseSize, Clock clock,
             ClientEventListener listener) {
         this.webClient = webClient;
@@ -82,6 +83,7 @@ final class HttpExchanger {
         this.retryPolicy = retryPolicy;
         this.responseTimeout = responseTimeout;
         this.maxResponseSize = maxResponseSize;
+        this.compression = compression;
         this.clock = clock;
         this.retryBudget = new RetryTokenBucket(retryPolicy.budget());
         this.retryListener = new RetryStrategy.Listener() {
@@ -230,6 +232,9 @@ final class HttpExchanger {
 
     private void addHeaders(HttpHeaders headers, @Nullable String token) {
         headers.setAccept(ACCEPT_JSON);
+        if (compression) {
+            headers.set(HttpHeaders.ACCEPT_ENCODING, "gzip");
+        }
         headers.set(HttpHeaders.USER_AGENT, userAgent);
         if (token != null) {
             headers.setBearerAuth(token);
@@ -244,11 +249,14 @@ final class HttpExchanger {
         int status = response.statusCode().value();
         logResponse(request, status, attempt, start);
         String method = request.method().name();
+        boolean gzip = Compression.isGzip(response.headers().asHttpHeaders().getFirst(HttpHeaders.CONTENT_ENCODING));
         if (status >= 200 && status < 300) {
+            // the limit bounds the body as received and, when it is compressed, as inflated
             return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxResponseSize)
-                    .map(buffer -> decode(buffer, reader))
+                    .map(buffer -> decode(buffer, reader, gzip ? maxResponseSize : -1))
                     .switchIfEmpty(Mono.error(() -> new MalformedReplyException("empty body")))
-                    .onErrorMap(DataBufferLimitException.class, e -> new KoyebTransportException(
+                    .onErrorMap(e -> e instanceof DataBufferLimitException
+                            || e instanceof Compression.InflatedTooLargeException, e -> new KoyebTransportException(
                             KoyebTransportException.Reason.RESPONSE_TOO_LARGE,
                             "response body larger than the client's limit of " + maxResponseSize
                                     + " bytes (raise it with ReactiveSnapshotsClient.Builder.maxResponseSize(int))",
@@ -263,23 +271,26 @@ final class HttpExchanger {
         Duration wait = RetryAfter.parse(retryAfter, clock);
         return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(
                         response.body(BodyExtractors.toDataBuffers()), MAX_ERROR_BODY_BYTES))
-                .map(HttpExchanger::toText)
+                .map(buffer -> toText(buffer, gzip))
                 .defaultIfEmpty("")
                 .flatMap(text -> Mono.error(credentials.errorDecoder().decode(status, method, request.path(), text, wait,
                         attempt)));
     }
 
-    private static <T> T decode(DataBuffer buffer, Function<InputStream, T> reader) {
-        try (InputStream in = buffer.asInputStream(true)) {
+    /** Reads the body; {@code inflateLimit} >= 0 when it is gzip, the most bytes it may inflate to. */
+    private static <T> T decode(DataBuffer buffer, Function<InputStream, T> reader, int inflateLimit) {
+        try (InputStream in = inflateLimit < 0 ? buffer.asInputStream(true)
+                : Compression.inflating(buffer.asInputStream(true), inflateLimit)) {
             return reader.apply(in);
         } catch (IOException e) {
-            throw new MalformedReplyException(e.getMessage());
+            throw new MalformedReplyException("compressed body: " + e.getMessage());
         }
     }
 
-    private static String toText(DataBuffer buffer) {
+    private static String toText(DataBuffer buffer, boolean gzip) {
         try {
-            return buffer.toString(StandardCharsets.UTF_8);
+            return gzip ? Compression.inflateText(buffer.asInputStream(), MAX_ERROR_BODY_BYTES)
+                    : buffer.toString(StandardCharsets.UTF_8);
         } finally {
             DataBufferUtils.release(buffer);
         }

@@ -57,7 +57,8 @@ import reactor.netty.resources.LoopResources;
  * {@code fields} when {@code parent_volume_id} is missing. {@code POST /v1/snapshots/{id}}
  * renames; {@code DELETE} marks {@code DELETING}, then {@code DELETED} after the deletion delay.
  * An unknown id gives 404; with a token configured, a missing or wrong token gives 401. Like
- * Koyeb's protobuf JSON, 64-bit integers are sent as strings (configurable).
+ * Koyeb's protobuf JSON, 64-bit integers are sent as strings (configurable); answers are gzip-compressed
+ * when the request accepts it (configurable), and {@link #bodyBytesWritten()} counts the bytes sent.
  *
  * <p><b>Scripts and faults.</b> {@link #enqueue(FakeResponse)} replaces the answer to the next
  * request (a status with {@code Retry-After}, a disconnect, a truncated body...);
@@ -105,6 +106,8 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final AtomicLong connectionsOpened = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
     private final boolean recordRequests;
+    private final boolean compression;
+    private final AtomicLong bodyBytesWritten = new AtomicLong();
     private volatile @Nullable RandomFaults randomFaults;
     private volatile Duration latency;
     private final LoopResources loops;
@@ -120,6 +123,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         this.latency = builder.latency;
         this.int64AsStrings = builder.int64AsStrings;
         this.recordRequests = builder.recordRequests;
+        this.compression = builder.compression;
         // event loops of its own, not Reactor Netty's global ones: a Spring application context
         // that closes disposes the global resources (ReactorResourceFactory), and a server shared
         // by several test classes must keep serving until its own close()
@@ -430,6 +434,16 @@ public final class FakeKoyebServer implements AutoCloseable {
     }
 
     /**
+     * How many bytes of bodies the server has written for the store's answers (compressed when
+     * they were), since it started: what compression saves on the wire.
+     *
+     * @return the count
+     */
+    public long bodyBytesWritten() {
+        return bodyBytesWritten.get();
+    }
+
+    /**
      * How many connections clients have opened to the server since it started.
      *
      * @return the count
@@ -514,7 +528,15 @@ public final class FakeKoyebServer implements AutoCloseable {
         }
         Reply reply = route(request);
         response.status(reply.status).header("Content-Type", "application/json");
-        return response.sendString(Mono.just(reply.body), StandardCharsets.UTF_8).then();
+        byte[] body = reply.body.getBytes(StandardCharsets.UTF_8);
+        String accepted = request.header("accept-encoding");
+        if (compression && accepted != null && accepted.toLowerCase(Locale.ROOT).contains("gzip")) {
+            body = gzip(body);
+            response.header("Content-Encoding", "gzip");
+        }
+        bodyBytesWritten.addAndGet(body.length);
+        response.header("Content-Length", String.valueOf(body.length));
+        return response.sendByteArray(Mono.just(body)).then();
     }
 
     private Mono<Void> scripted(FakeResponse scripted, HttpServerResponse response) {
@@ -659,6 +681,16 @@ public final class FakeKoyebServer implements AutoCloseable {
         return snapshotReply(created);
     }
 
+    private static byte[] gzip(byte[] plain) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length / 4 + 64);
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(plain);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** A random version-4 UUID; UUID.randomUUID() would read /dev/urandom on the event loop. */
     private static String newId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -713,6 +745,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         private int port;
         private @Nullable KeyManagerFactory tlsKeys;
         private boolean recordRequests = true;
+        private boolean compression = true;
 
         private Builder() {
         }
@@ -831,6 +864,18 @@ public final class FakeKoyebServer implements AutoCloseable {
          */
         public Builder https(KeyManagerFactory keys) {
             this.tlsKeys = Objects.requireNonNull(keys, "keys");
+            return this;
+        }
+
+        /**
+         * Whether the store's answers are gzip-compressed for a request that accepts gzip, as
+         * Koyeb's are; default true.
+         *
+         * @param enabled false to answer plain whatever the request accepts
+         * @return this builder
+         */
+        public Builder compression(boolean enabled) {
+            this.compression = enabled;
             return this;
         }
 

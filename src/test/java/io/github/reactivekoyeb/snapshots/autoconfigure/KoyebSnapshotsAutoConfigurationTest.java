@@ -124,6 +124,7 @@ class KoyebSnapshotsAutoConfigurationTest {
             {"koyeb.snapshots.base-url=ftp://example.com", "koyeb.snapshots.base-url"},
             {"koyeb.snapshots.response-timeout=0s", "koyeb.snapshots.response-timeout"},
             {"koyeb.snapshots.retry.max-backoff=-1s", "koyeb.snapshots.retry.max-backoff"},
+            {"koyeb.snapshots.read-ahead=17", "koyeb.snapshots.read-ahead must be between 0 and 16"},
             {"koyeb.snapshots.retry.budget.max-tokens=0", "koyeb.snapshots.retry.budget.max-tokens must be at least 1"},
             {"koyeb.snapshots.retry.budget.retry-cost=0", "koyeb.snapshots.retry.budget.retry-cost must be at least 1"},
             {"koyeb.snapshots.retry.budget.timeout-cost=-3", "koyeb.snapshots.retry.budget.timeout-cost must be at least 1"},
@@ -241,6 +242,20 @@ class KoyebSnapshotsAutoConfigurationTest {
                 .withBean(TokenProvider.class, () -> () -> Mono.just(TestSecrets.ROTATED)).run(context -> {
                     context.getBean(ReactiveSnapshotsClient.class).getSnapshot("snap-000002").block(TIMEOUT);
                     assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer " + TestSecrets.ROTATED);
+                });
+    }
+
+    @Test
+    void readAheadAndCompressionComeFromTheProperties() {
+        server.latency(Duration.ofMillis(400));
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.read-ahead=3",
+                "koyeb.snapshots.compression=false").run(context -> {
+                    reactor.core.Disposable listing = context.getBean(ReactiveSnapshotsClient.class).listSnapshots()
+                            .subscribe();
+                    Thread.sleep(200);
+                    assertThat(server.requestCount()).isEqualTo(3);
+                    assertThat(server.lastRequest().header("Accept-Encoding")).isNull();
+                    listing.dispose();
                 });
     }
 
