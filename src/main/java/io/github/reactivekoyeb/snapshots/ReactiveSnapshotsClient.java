@@ -384,6 +384,29 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
         Builder eventListener(ClientEventListener listener);
 
         /**
+         * The certificates the client trusts for HTTPS, instead of the JVM's default trust store:
+         * a private CA, a TLS-inspecting proxy's. The client then uses a connector of its own
+         * (its pool, {@link #connectionPool}) even on an application's {@code WebClient.Builder},
+         * whose filters, codecs and observation still apply. Replaces
+         * {@link #trustedCertificates(java.nio.file.Path)}.
+         *
+         * @param factory the trust
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        Builder trustManagerFactory(javax.net.ssl.TrustManagerFactory factory);
+
+        /**
+         * Trusts the CA certificates of a PEM file (and nothing else) for HTTPS, as
+         * {@link #trustManagerFactory} does; the file is read at once.
+         *
+         * @param pemFile one or more {@code -----BEGIN CERTIFICATE-----} blocks
+         * @return this builder
+         * @throws IllegalArgumentException if the file cannot be read or holds no certificate
+         */
+        Builder trustedCertificates(java.nio.file.Path pemFile);
+
+        /**
          * Whether replies are asked for gzip-compressed ({@code Accept-Encoding: gzip}); default
          * true. A listing page of 100 snapshots (about 38 KiB of JSON) compresses about tenfold.
          * The client inflates replies itself, on its own connector and on an application's (which

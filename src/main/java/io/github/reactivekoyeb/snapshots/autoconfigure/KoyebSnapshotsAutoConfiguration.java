@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -48,6 +49,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * </ul>
  */
 @AutoConfiguration(afterName = {
+    // the SSL bundles, on every line
+    "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
     // Spring Boot 4.x: WebClient and Micrometer in modules of their own
     "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
     "org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration",
@@ -94,7 +97,7 @@ public class KoyebSnapshotsAutoConfiguration {
         @ConditionalOnMissingBean
         ReactiveSnapshotsClient reactiveSnapshotsClient(KoyebSnapshotsProperties properties, Environment environment,
                 ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<ClientEventListener> listeners,
-                ObjectProvider<TokenProvider> tokenProvider) {
+                ObjectProvider<TokenProvider> tokenProvider, ObjectProvider<SslBundles> sslBundles) {
             ReactiveSnapshotsClient.Builder builder = ReactiveSnapshotsClient.builder()
                     .baseUrl(properties.getBaseUrl())
                     .token(resolveToken(environment))
@@ -105,6 +108,15 @@ public class KoyebSnapshotsAutoConfiguration {
                     .retryPolicy(properties.toRetryPolicy());
             webClientBuilder.ifAvailable(builder::webClientBuilder);
             tokenProvider.ifUnique(builder::tokenProvider);
+            String bundle = properties.getSsl().getBundle();
+            if (bundle != null && !bundle.isBlank()) {
+                SslBundles bundles = sslBundles.getIfAvailable();
+                if (bundles == null) {
+                    throw new IllegalStateException(KoyebSnapshotsProperties.PREFIX + ".ssl.bundle is '" + bundle
+                            + "' but the application has no SslBundles (Spring Boot's SSL auto-configuration)");
+                }
+                builder.trustManagerFactory(bundles.getBundle(bundle.trim()).getManagers().getTrustManagerFactory());
+            }
             List<ClientEventListener> all = listeners.orderedStream().toList();
             if (!all.isEmpty()) {
                 builder.eventListener(all.size() == 1 ? all.get(0) : new CompositeListener(all));

@@ -46,6 +46,9 @@ public class KoyebSnapshotsProperties implements Validator {
     /** Retries of 503, 429 and connections that could not be opened. */
     private final Retry retry = new Retry();
 
+    /** HTTPS trust. */
+    private final Ssl ssl = new Ssl();
+
     /**
      * The base URL.
      *
@@ -161,6 +164,15 @@ public class KoyebSnapshotsProperties implements Validator {
      */
     public Retry getRetry() {
         return retry;
+    }
+
+    /**
+     * The HTTPS trust settings.
+     *
+     * @return the nested settings
+     */
+    public Ssl getSsl() {
+        return ssl;
     }
 
     /**
@@ -440,4 +452,32 @@ public class KoyebSnapshotsProperties implements Validator {
             }
         }
 }
+
+    /** {@code koyeb.snapshots.ssl.*}. */
+    public static class Ssl {
+
+        /**
+         * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust the client uses for
+         * HTTPS instead of the JVM's default trust store.
+         */
+        private @Nullable String bundle;
+
+        /**
+         * The SSL bundle's name.
+         *
+         * @return the name, or null for the JVM's default trust
+         */
+        public @Nullable String getBundle() {
+            return bundle;
+        }
+
+        /**
+         * Sets the SSL bundle's name.
+         *
+         * @param bundle the name, or null
+         */
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
+    }
 }

@@ -8,15 +8,18 @@ import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.TokenProvider;
 import io.netty.channel.ChannelOption;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -44,6 +47,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
     private boolean allowInsecureHttp;
     private boolean compression = true;
+    private @Nullable TrustManagerFactory trust;
     private ConnectionPoolSettings pool = ConnectionPoolSettings.defaults();
     private ClientEventListener listener = ClientEventListener.NONE;
     private Clock clock = Clock.systemUTC();
@@ -141,6 +145,18 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     }
 
     @Override
+    public DefaultClientBuilder trustManagerFactory(TrustManagerFactory factory) {
+        this.trust = Objects.requireNonNull(factory, "factory");
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder trustedCertificates(Path pemFile) {
+        this.trust = TrustMaterial.fromPem(Objects.requireNonNull(pemFile, "pemFile"));
+        return this;
+    }
+
+    @Override
     public DefaultClientBuilder compression(boolean enabled) {
         this.compression = enabled;
         return this;
@@ -183,12 +199,16 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
                     + ": use https, or allowInsecureHttp(true) if you really mean it");
         }
         WebClient.Builder builder;
-        Runnable onClose;
+        Runnable onClose = () -> { };
         PoolMetrics poolMetrics = null;
         if (webClientBuilder != null) {
             builder = webClientBuilder.clone();
-            onClose = () -> { };
         } else {
+            builder = WebClient.builder();
+        }
+        // the client's own connector: without an application builder, or with custom trust, which
+        // only a connector can carry (the application's filters, codecs and observation stay)
+        if (webClientBuilder == null || trust != null) {
             PoolMetrics metrics = new PoolMetrics();
             poolMetrics = metrics;
             ConnectionProvider provider = ConnectionProvider.builder(ConnectionPoolSettings.POOL_NAME)
@@ -203,7 +223,12 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
             HttpClient httpClient = HttpClient.create(provider)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) pool.connectTimeout().toMillis())
                     .disableRetry(true);
-            builder = WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient));
+            TrustManagerFactory trusted = trust;
+            if (trusted != null) {
+                httpClient = httpClient.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
+                        .configure(ssl -> ssl.trustManager(trusted))));
+            }
+            builder.clientConnector(new ReactorClientHttpConnector(httpClient));
             onClose = () -> provider.disposeLater().subscribe();
         }
         // an application's default Authorization (meant for another API) must never reach Koyeb,
