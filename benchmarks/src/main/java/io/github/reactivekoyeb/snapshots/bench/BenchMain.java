@@ -62,6 +62,9 @@ public final class BenchMain {
         if (only.isEmpty() || only.contains("S5")) {
             s5Overhead();
         }
+        if (only.isEmpty() || only.contains("S6")) {
+            s6Compression();
+        }
         String machine = String.format(Locale.ROOT, "%d cores, Java %s (%s), %s %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
                 System.getProperty("os.arch"));
@@ -141,6 +144,61 @@ public final class BenchMain {
                             }
                         }))
                 .reduce(0L, Long::sum).block();
+    }
+
+    // ------------------------------------------------------------------ S6
+
+    static void s6Compression() {
+        int total = 10_000;
+        try (PageServer server = new PageServer(total);
+             ReactiveSnapshotsClient plain = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+                     .compression(false).build();
+             ReactiveSnapshotsClient gzip = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+            server.compression(true);
+            Supplier<Long> listPlain = () -> plain.listSnapshots().count().block();
+            Supplier<Long> listGzip = () -> gzip.listSnapshots().count().block();
+
+            long before = server.bodyBytes();
+            listPlain.get();
+            long plainBytes = server.bodyBytes() - before;
+            before = server.bodyBytes();
+            listGzip.get();
+            long gzipBytes = server.bodyBytes() - before;
+
+            // a 20 Mbit/s link: each body takes its size over the bandwidth, one page after the other
+            server.bandwidth(20_000_000);
+            double[] slowPlain = new double[3];
+            double[] slowGzip = new double[3];
+            for (int round = -1; round < 3; round++) {
+                double p = seconds(listPlain::get);
+                double g = seconds(listGzip::get);
+                if (round >= 0) {
+                    slowPlain[round] = p;
+                    slowGzip[round] = g;
+                }
+            }
+            server.bandwidth(0);
+
+            // loopback, where the link costs nothing: what inflating costs in CPU
+            double[] fastPlain = new double[7];
+            double[] fastGzip = new double[7];
+            for (int round = -3; round < 7; round++) {
+                System.gc();
+                double p = seconds(listPlain::get);
+                System.gc();
+                double g = seconds(listGzip::get);
+                if (round >= 0) {
+                    fastPlain[round] = total / p;
+                    fastGzip[round] = total / g;
+                }
+            }
+            row(String.format(Locale.ROOT, "| S6 compression (10,000 snapshots, page 100) | bytes on the wire, plain / gzip | %s / %s = **%.3fx** (target <= 0.2) |",
+                    fmt(plainBytes), fmt(gzipBytes), gzipBytes / (double) plainBytes));
+            row(String.format(Locale.ROOT, "| | over a 20 Mbit/s link, plain / gzip | %.2f s / %.2f s = **%.1fx faster** (target >= 3) |",
+                    median(slowPlain), median(slowGzip), median(slowPlain) / median(slowGzip)));
+            row(String.format(Locale.ROOT, "| | loopback (CPU only), plain / gzip | %s / %s snapshots/s (gzip costs %.0f%%) |",
+                    fmt(median(fastPlain)), fmt(median(fastGzip)), (1 - median(fastGzip) / median(fastPlain)) * 100));
+        }
     }
 
     // ------------------------------------------------------------------ S2

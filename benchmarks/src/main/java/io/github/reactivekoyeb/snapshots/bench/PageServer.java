@@ -20,6 +20,10 @@ final class PageServer implements AutoCloseable {
     static final int PAGE_SIZE = 100;
 
     private final byte[][] pages;
+    private final byte[][] gzipPages;
+    private final AtomicLong bodyBytes = new AtomicLong();
+    private volatile boolean compression;
+    private volatile long bitsPerSecond;
     private final byte[] snapshotReply;
     private final DisposableServer server;
     private final AtomicLong connections = new AtomicLong();
@@ -32,29 +36,43 @@ final class PageServer implements AutoCloseable {
         for (int p = 0; p < pageCount; p++) {
             pages[p] = renderPage(p, total).getBytes(StandardCharsets.UTF_8);
         }
+        gzipPages = new byte[pageCount][];
+        for (int p = 0; p < pageCount; p++) {
+            gzipPages[p] = gzip(pages[p]);
+        }
         snapshotReply = ("{\"snapshot\":" + renderSnapshot(1) + "}").getBytes(StandardCharsets.UTF_8);
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .doOnChannelInit((observer, channel, address) -> connections.incrementAndGet())
                 .handle((request, response) -> {
                     requests.incrementAndGet();
-                    byte[] body = route(request.uri());
+                    String accepted = request.requestHeaders().get("Accept-Encoding");
+                    boolean gzip = compression && accepted != null && accepted.contains("gzip");
+                    byte[] body = route(request.uri(), gzip);
+                    if (gzip && body != snapshotReply) {
+                        response.header("Content-Encoding", "gzip");
+                    }
+                    bodyBytes.addAndGet(body.length);
                     Mono<Void> send = response.header("Content-Type", "application/json")
                             .header("Content-Length", String.valueOf(body.length))
                             .send(Mono.just(Unpooled.wrappedBuffer(body))).then();
-                    Duration delay = latency;
+                    // a slow link: the body takes its size over the bandwidth to cross it
+                    long bps = bitsPerSecond;
+                    Duration delay = bps == 0 ? latency : latency.plusNanos(body.length * 8L * 1_000_000_000L / bps);
                     return delay.isZero() ? send : Mono.delay(delay).then(send);
                 })
                 .bindNow();
     }
 
-    private byte[] route(String uri) {
+    private byte[] route(String uri, boolean gzip) {
         if (!uri.startsWith("/v1/snapshots?")) {
             return snapshotReply;
         }
         List<String> offset = new QueryStringDecoder(uri).parameters().get("offset");
         int index = (int) (Long.parseLong(offset == null ? "0" : offset.get(0)) / PAGE_SIZE);
-        return index < pages.length ? pages[index] : "{\"snapshots\":[],\"limit\":\"100\",\"has_next\":false}"
-                .getBytes(StandardCharsets.UTF_8);
+        if (index >= pages.length) {
+            return "{\"snapshots\":[],\"limit\":\"100\",\"has_next\":false}".getBytes(StandardCharsets.UTF_8);
+        }
+        return gzip ? gzipPages[index] : pages[index];
     }
 
     private static String renderPage(int page, int total) {
@@ -84,6 +102,31 @@ final class PageServer implements AutoCloseable {
 
     void latency(Duration latency) {
         this.latency = latency;
+    }
+
+    /** Whether pages are sent gzip-compressed to a request that accepts it, as Koyeb does. */
+    void compression(boolean enabled) {
+        this.compression = enabled;
+    }
+
+    /** A link of this bandwidth between client and server; 0 for loopback speed. */
+    void bandwidth(long bitsPerSecond) {
+        this.bitsPerSecond = bitsPerSecond;
+    }
+
+    /** The bytes of bodies sent so far. */
+    long bodyBytes() {
+        return bodyBytes.get();
+    }
+
+    private static byte[] gzip(byte[] plain) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length / 4);
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(plain);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     long connections() {
