@@ -22,6 +22,8 @@ public class KoyebTransportException extends KoyebException {
          * connection could be had in time): nothing was sent.
          */
         CONNECT,
+        /** The proxy refused to open the tunnel (407 for missing or wrong credentials, or another status); not retried. */
+        PROXY,
         /**
          * The TLS handshake failed (for example a certificate that is not trusted): nothing was sent,
          * and it is not retried, since trying again would fail the same way.

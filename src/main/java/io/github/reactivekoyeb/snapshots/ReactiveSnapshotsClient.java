@@ -384,6 +384,20 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
         Builder eventListener(ClientEventListener listener);
 
         /**
+         * An HTTP(S) proxy for every connection, or the JVM's proxy system properties
+         * ({@link ProxySettings#fromSystemProperties()}). The client then uses a connector of its
+         * own (its pool), also on an application's {@code WebClient.Builder}, whose filters, codecs
+         * and observation still apply. A proxy that refuses gives a
+         * {@code KoyebTransportException}: {@code PROXY} for a refusal such as 407 (not retried),
+         * {@code CONNECT} when the proxy cannot be reached.
+         *
+         * @param settings the proxy
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        Builder proxy(ProxySettings settings);
+
+        /**
          * The certificates the client trusts for HTTPS, instead of the JVM's default trust store:
          * a private CA, a TLS-inspecting proxy's. The client then uses a connector of its own
          * (its pool, {@link #connectionPool}) even on an application's {@code WebClient.Builder},

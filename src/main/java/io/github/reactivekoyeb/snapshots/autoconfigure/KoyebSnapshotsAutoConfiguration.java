@@ -108,6 +108,10 @@ public class KoyebSnapshotsAutoConfiguration {
                     .retryPolicy(properties.toRetryPolicy());
             webClientBuilder.ifAvailable(builder::webClientBuilder);
             tokenProvider.ifUnique(builder::tokenProvider);
+            io.github.reactivekoyeb.snapshots.ProxySettings proxy = properties.toProxySettings();
+            if (proxy != null) {
+                builder.proxy(proxy);
+            }
             String bundle = properties.getSsl().getBundle();
             if (bundle != null && !bundle.isBlank()) {
                 SslBundles bundles = sslBundles.getIfAvailable();

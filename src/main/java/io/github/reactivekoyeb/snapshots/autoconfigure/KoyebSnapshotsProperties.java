@@ -49,6 +49,9 @@ public class KoyebSnapshotsProperties implements Validator {
     /** HTTPS trust. */
     private final Ssl ssl = new Ssl();
 
+    /** An HTTP(S) proxy. */
+    private final Proxy proxy = new Proxy();
+
     /**
      * The base URL.
      *
@@ -167,6 +170,38 @@ public class KoyebSnapshotsProperties implements Validator {
     }
 
     /**
+     * The proxy settings.
+     *
+     * @return the nested settings
+     */
+    public Proxy getProxy() {
+        return proxy;
+    }
+
+    /**
+     * The proxy these properties describe.
+     *
+     * @return the settings, or null for a direct connection
+     */
+    public io.github.reactivekoyeb.snapshots.@Nullable ProxySettings toProxySettings() {
+        if (proxy.useSystemProperties) {
+            return io.github.reactivekoyeb.snapshots.ProxySettings.fromSystemProperties();
+        }
+        String host = proxy.host;
+        if (host == null || host.isBlank()) {
+            return null;
+        }
+        var builder = io.github.reactivekoyeb.snapshots.ProxySettings.http(host, proxy.port);
+        if (proxy.username != null && proxy.password != null) {
+            builder.credentials(proxy.username, proxy.password);
+        }
+        if (proxy.nonProxyHosts != null && !proxy.nonProxyHosts.isBlank()) {
+            builder.nonProxyHosts(proxy.nonProxyHosts);
+        }
+        return builder.build();
+    }
+
+    /**
      * The HTTPS trust settings.
      *
      * @return the nested settings
@@ -218,6 +253,13 @@ public class KoyebSnapshotsProperties implements Validator {
         }
         if (!positive(p.retry.maxBackoff)) {
             errors.rejectValue("retry.maxBackoff", "invalid", PREFIX + ".retry.max-backoff must be positive");
+        }
+        if (p.proxy.host != null && !p.proxy.host.isBlank() && (p.proxy.port < 1 || p.proxy.port > 65535)) {
+            errors.rejectValue("proxy.port", "range", PREFIX + ".proxy.port must be between 1 and 65535");
+        }
+        if ((p.proxy.username == null) != (p.proxy.password == null)) {
+            // an object error: a field error would quote the rejected value, here maybe the password
+            errors.reject("invalid", PREFIX + ".proxy.username and " + PREFIX + ".proxy.password go together");
         }
         Retry.Budget b = p.retry.budget;
         if (b.maxTokens < 1) {
@@ -478,6 +520,88 @@ public class KoyebSnapshotsProperties implements Validator {
          */
         public void setBundle(@Nullable String bundle) {
             this.bundle = bundle;
+        }
+    }
+
+    /** {@code koyeb.snapshots.proxy.*}: see {@code ProxySettings}. */
+    public static class Proxy {
+
+        /** Host of an HTTP(S) proxy for every connection; none for direct connections. */
+        private @Nullable String host;
+
+        /** Port of the proxy. */
+        private int port = 3128;
+
+        /** User name for the proxy's Basic authentication. */
+        private @Nullable String username;
+
+        /** Password for the proxy's Basic authentication; never shown. */
+        private @Nullable String password;
+
+        /** Hosts reached directly, in the http.nonProxyHosts form: localhost|*.corp.example. */
+        private @Nullable String nonProxyHosts;
+
+        /** Whether the JVM's proxy system properties (https.proxyHost, ...) are used instead. */
+        private boolean useSystemProperties;
+
+        /** @return the host, or null */
+        public @Nullable String getHost() {
+            return host;
+        }
+
+        /** @param host the host */
+        public void setHost(@Nullable String host) {
+            this.host = host;
+        }
+
+        /** @return the port */
+        public int getPort() {
+            return port;
+        }
+
+        /** @param port the port */
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        /** @return the user name, or null */
+        public @Nullable String getUsername() {
+            return username;
+        }
+
+        /** @param username the user name */
+        public void setUsername(@Nullable String username) {
+            this.username = username;
+        }
+
+        /** @return the password, or null */
+        public @Nullable String getPassword() {
+            return password;
+        }
+
+        /** @param password the password */
+        public void setPassword(@Nullable String password) {
+            this.password = password;
+        }
+
+        /** @return the pattern, or null */
+        public @Nullable String getNonProxyHosts() {
+            return nonProxyHosts;
+        }
+
+        /** @param nonProxyHosts the pattern */
+        public void setNonProxyHosts(@Nullable String nonProxyHosts) {
+            this.nonProxyHosts = nonProxyHosts;
+        }
+
+        /** @return whether the JVM's system properties are used */
+        public boolean isUseSystemProperties() {
+            return useSystemProperties;
+        }
+
+        /** @param useSystemProperties whether the JVM's system properties are used */
+        public void setUseSystemProperties(boolean useSystemProperties) {
+            this.useSystemProperties = useSystemProperties;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.reactivekoyeb.snapshots.internal;
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ProxySettings;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.TokenProvider;
@@ -22,6 +23,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.transport.ProxyProvider;
 
 /**
  * The builder behind {@link ReactiveSnapshotsClient#builder()}.
@@ -48,6 +50,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     private boolean allowInsecureHttp;
     private boolean compression = true;
     private @Nullable TrustManagerFactory trust;
+    private @Nullable ProxySettings proxy;
     private ConnectionPoolSettings pool = ConnectionPoolSettings.defaults();
     private ClientEventListener listener = ClientEventListener.NONE;
     private Clock clock = Clock.systemUTC();
@@ -157,6 +160,12 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     }
 
     @Override
+    public DefaultClientBuilder proxy(ProxySettings settings) {
+        this.proxy = Objects.requireNonNull(settings, "settings");
+        return this;
+    }
+
+    @Override
     public DefaultClientBuilder compression(boolean enabled) {
         this.compression = enabled;
         return this;
@@ -208,7 +217,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         }
         // the client's own connector: without an application builder, or with custom trust, which
         // only a connector can carry (the application's filters, codecs and observation stay)
-        if (webClientBuilder == null || trust != null) {
+        if (webClientBuilder == null || trust != null || proxy != null) {
             PoolMetrics metrics = new PoolMetrics();
             poolMetrics = metrics;
             ConnectionProvider provider = ConnectionProvider.builder(ConnectionPoolSettings.POOL_NAME)
@@ -227,6 +236,23 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
             if (trusted != null) {
                 httpClient = httpClient.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
                         .configure(ssl -> ssl.trustManager(trusted))));
+            }
+            ProxySettings through = proxy;
+            if (through != null) {
+                httpClient = through.isFromSystemProperties() ? httpClient.proxyWithSystemProperties()
+                        : httpClient.proxy(spec -> {
+                            var address = spec.type(ProxyProvider.Proxy.HTTP).host(Objects.requireNonNull(through.host()))
+                                    .port(through.port());
+                            String user = through.username();
+                            String password = through.password();
+                            if (user != null && password != null) {
+                                address.username(user).password(name -> password);
+                            }
+                            String bypass = through.nonProxyHostsRegex();
+                            if (bypass != null) {
+                                address.nonProxyHosts(bypass);
+                            }
+                        });
             }
             builder.clientConnector(new ReactorClientHttpConnector(httpClient));
             onClose = () -> provider.disposeLater().subscribe();
@@ -260,6 +286,6 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     public String toString() {
         return "ReactiveSnapshotsClient.Builder{baseUrl=" + baseUrl + ", token=" + (tokenProvider != null ? "[provider]"
                 : token == null ? "none" : "[REDACTED]")
-                + ", retryPolicy=" + retryPolicy + ", responseTimeout=" + responseTimeout + ", connectionPool=" + pool + '}';
+                + ", retryPolicy=" + retryPolicy + ", responseTimeout=" + responseTimeout + ", connectionPool=" + pool + ", proxy=" + proxy + '}';
     }
 }

@@ -314,6 +314,10 @@ final class HttpExchanger {
         if (e instanceof TimeoutException) {
             reason = KoyebTransportException.Reason.RESPONSE_TIMEOUT;
             detail = "no complete response within " + responseTimeout.toMillis() + " ms";
+        } else if (anyCause(e, t -> t.getClass().getName().startsWith("io.netty.handler.proxy."))) {
+            // before the ConnectException test: Netty's ProxyConnectException is one
+            reason = KoyebTransportException.Reason.PROXY;
+            detail = "the proxy refused the connection (" + rootMessage(e) + ")";
         } else if (hasCause(e, SSLHandshakeException.class)) {
             reason = KoyebTransportException.Reason.TLS_HANDSHAKE;
             detail = "TLS handshake failed (" + rootMessage(e) + ")";
