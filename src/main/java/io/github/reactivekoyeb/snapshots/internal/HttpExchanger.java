@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,7 +137,7 @@ final class HttpExchanger {
             return Mono.error(refused);
         }
         return credentials(request, attempts.get()).flatMap(fresh -> {
-            if (java.util.Objects.equals(fresh.token(), used.token())) {
+            if (Objects.equals(fresh.token(), used.token())) {
                 return Mono.error(refused);
             }
             if (log.isDebugEnabled()) {

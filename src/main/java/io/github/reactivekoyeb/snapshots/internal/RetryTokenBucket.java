@@ -54,9 +54,4 @@ final class RetryTokenBucket {
             tokens.accumulateAndGet(refill, (now, add) -> Math.min(budget.maxTokens(), now + add));
         }
     }
-
-    /** The tokens left; for tests and diagnostics. */
-    int available() {
-        return tokens.get();
-    }
 }

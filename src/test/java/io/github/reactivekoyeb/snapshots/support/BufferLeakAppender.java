@@ -5,7 +5,6 @@ import ch.qos.logback.core.AppenderBase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records the reports of Netty's leak detector ({@code LEAK: ByteBuf.release() was not called
@@ -14,13 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BufferLeakAppender extends AppenderBase<ILoggingEvent> {
 
     private static final ConcurrentLinkedQueue<String> REPORTS = new ConcurrentLinkedQueue<>();
-    private static final AtomicLong TOTAL = new AtomicLong();
 
     @Override
     protected void append(ILoggingEvent event) {
         String message = event.getFormattedMessage();
         if (message != null && message.startsWith("LEAK:")) {
-            TOTAL.incrementAndGet();
             REPORTS.add(message);
         }
     }
@@ -32,10 +29,5 @@ public final class BufferLeakAppender extends AppenderBase<ILoggingEvent> {
             reports.add(report);
         }
         return reports;
-    }
-
-    /** How many reports the whole run has seen. */
-    public static long total() {
-        return TOTAL.get();
     }
 }
