@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots;
 
+import java.util.Objects;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,7 +81,8 @@ public abstract class KoyebException extends RuntimeException {
 
     @Override
     public String getMessage() {
-        String message = super.getMessage();
+        // every constructor takes a message, but Throwable's getter may return null in general
+        String message = Objects.requireNonNullElse(super.getMessage(), "");
         return retryBudgetExhausted ? message + "; not retried: the client's retry budget is exhausted" : message;
     }
 }

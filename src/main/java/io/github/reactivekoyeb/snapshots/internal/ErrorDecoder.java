@@ -69,7 +69,6 @@ final class ErrorDecoder {
 
     private String cleanNonNull(String text) {
         // mask before and after stripping: a token split by a control character is caught too
-        String masked = redactor.mask(text);
-        return redactor.mask(Text.stripControlCharacters(masked == null ? "" : masked));
+        return redactor.mask(Text.stripControlCharacters(redactor.mask(text)));
     }
 }

@@ -32,11 +32,11 @@ public final class Redactor {
     /**
      * Masks every occurrence of the token.
      *
-     * @param text any text, or null
-     * @return the text with the token replaced by {@link #MASK}, or null for null
+     * @param text any text
+     * @return the text with the token replaced by {@link #MASK}
      */
-    public @Nullable String mask(@Nullable String text) {
-        if (text == null || token == null || !text.contains(token)) {
+    public String mask(String text) {
+        if (token == null || !text.contains(token)) {
             return text;
         }
         return text.replace(token, MASK);
@@ -53,7 +53,9 @@ public final class Redactor {
         if (token == null || !chainMentionsToken(cause)) {
             return cause;
         }
-        RedactedCause redacted = new RedactedCause(cause.getClass().getName() + ": " + mask(cause.getMessage()));
+        String message = cause.getMessage();
+        RedactedCause redacted = new RedactedCause(cause.getClass().getName() + ": "
+                + (message == null ? "null" : mask(message)));
         redacted.setStackTrace(cause.getStackTrace());
         return redacted;
     }

@@ -12,6 +12,8 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.TemporalAccessor;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Reads RFC 3339 timestamps, the form of every timestamp the API sends.
  *
@@ -47,7 +49,7 @@ final class Rfc3339 {
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:MM)}, or null when the text is not exactly that. */
-    private static Instant parseStrict(String s) {
+    private static @Nullable Instant parseStrict(String s) {
         int len = s.length();
         if (len < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != 't')
                 || s.charAt(13) != ':' || s.charAt(16) != ':') {

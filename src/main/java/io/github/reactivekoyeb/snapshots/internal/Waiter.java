@@ -104,8 +104,10 @@ public final class Waiter {
                                 polls(client, created.id(), options, 1).doOnNext(last::set));
                         return until(states, s -> s.status() == SnapshotStatus.AVAILABLE, SnapshotStatus.AVAILABLE);
                     })
-                    .timeout(timeout, Mono.defer(() -> Mono.error(
-                            new KoyebWaitTimeoutException(id.get(), last.get(), elapsed(start), "status AVAILABLE"))));
+                    // id is never null; requireNonNullElse is for NullAway's standard mode (JDKs without
+                    // JSpecify mode), which reads AtomicReference.get() as nullable whatever the type argument
+                    .timeout(timeout, Mono.defer(() -> Mono.error(new KoyebWaitTimeoutException(
+                            Objects.requireNonNullElse(id.get(), ""), last.get(), elapsed(start), "status AVAILABLE"))));
         });
     }
 

@@ -672,7 +672,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     private Reply create(RecordedRequest request) {
         Map<String, String> body = json.readStringFields(request.body());
         String parent = body == null ? null : body.get("parent_volume_id");
-        if (parent == null || parent.isBlank()) {
+        if (body == null || parent == null || parent.isBlank()) {
             return validation("parent_volume_id", "must be set to the id of the volume to snapshot");
         }
         Instant now = store.now();
