@@ -25,9 +25,13 @@ public class KoyebApiException extends KoyebException {
     /** The most characters {@link #bodySnippet()} holds: {@value}. */
     public static final int MAX_SNIPPET_LENGTH = 512;
 
+    /** The HTTP status of the reply. */
     private final int statusCode;
+    /** The API's error code, when the body had one. */
     private final @Nullable String errorCode;
+    /** The API's error message, masked, when the body had one. */
     private final @Nullable String errorMessage;
+    /** The start of the body, masked and without control characters. */
     private final String bodySnippet;
     private final transient @Nullable Duration retryAfter;
 

@@ -16,9 +16,13 @@ public abstract class KoyebException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP method of the request. */
     private final String method;
+    /** The request path, without the query. */
     private final String path;
+    /** How many requests were sent. */
     private final int attempts;
+    /** Whether the retry budget refused a retry. */
     private boolean retryBudgetExhausted;
 
     static {

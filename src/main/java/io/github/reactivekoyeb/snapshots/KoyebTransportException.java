@@ -39,7 +39,9 @@ public class KoyebTransportException extends KoyebException {
         RESPONSE_TOO_LARGE
     }
 
+    /** What went wrong on the connection. */
     private final Reason reason;
+    /** The HTTP status of the reply when one arrived, else 0. */
     private final int statusCode;
 
     /**

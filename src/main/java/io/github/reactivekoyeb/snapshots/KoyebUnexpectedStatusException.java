@@ -10,6 +10,7 @@ public class KoyebUnexpectedStatusException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient Snapshot snapshot;
+    /** The status the wait was for. */
     private final SnapshotStatus expected;
 
     /**

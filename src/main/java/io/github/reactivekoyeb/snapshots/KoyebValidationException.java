@@ -14,6 +14,7 @@ public class KoyebValidationException extends KoyebApiException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The fields the API rejected, in its order. */
     private final List<ErrorField> fields;
 
     /**

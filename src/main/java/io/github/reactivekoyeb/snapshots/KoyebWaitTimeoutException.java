@@ -11,8 +11,10 @@ public class KoyebWaitTimeoutException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The id of the snapshot waited for. */
     private final String snapshotId;
     private final transient @Nullable Snapshot lastSnapshot;
+    /** How long the wait lasted. */
     private final Duration waited;
 
     /**

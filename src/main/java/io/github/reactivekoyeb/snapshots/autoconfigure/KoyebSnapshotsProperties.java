@@ -19,6 +19,10 @@ import org.springframework.validation.Validator;
 @ConfigurationProperties(prefix = KoyebSnapshotsProperties.PREFIX)
 public class KoyebSnapshotsProperties implements Validator {
 
+    /** Creates the properties with the defaults. */
+    public KoyebSnapshotsProperties() {
+    }
+
     /** The prefix of every property: {@value}. */
     public static final String PREFIX = "koyeb.snapshots";
 
@@ -310,6 +314,10 @@ public class KoyebSnapshotsProperties implements Validator {
     /** {@code koyeb.snapshots.retry.*}. */
     public static class Retry {
 
+        /** Creates the retry properties with the defaults. */
+        public Retry() {
+        }
+
         /** How many times a failed request is sent again at most. */
         private int maxRetries = 3;
 
@@ -387,6 +395,10 @@ public class KoyebSnapshotsProperties implements Validator {
     
         /** {@code koyeb.snapshots.retry.budget.*}: see {@link RetryBudget}. */
         public static class Budget {
+
+            /** Creates the retry-budget properties with the defaults. */
+            public Budget() {
+            }
 
             /** Whether retries draw from a client-wide budget; false sends every retry the policy allows. */
             private boolean enabled = true;
@@ -498,6 +510,10 @@ public class KoyebSnapshotsProperties implements Validator {
     /** {@code koyeb.snapshots.ssl.*}. */
     public static class Ssl {
 
+        /** Creates the SSL properties with the defaults. */
+        public Ssl() {
+        }
+
         /**
          * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust the client uses for
          * HTTPS instead of the JVM's default trust store.
@@ -526,6 +542,10 @@ public class KoyebSnapshotsProperties implements Validator {
     /** {@code koyeb.snapshots.proxy.*}: see {@code ProxySettings}. */
     public static class Proxy {
 
+        /** Creates the proxy properties with the defaults. */
+        public Proxy() {
+        }
+
         /** Host of an HTTP(S) proxy for every connection; none for direct connections. */
         private @Nullable String host;
 
@@ -544,62 +564,111 @@ public class KoyebSnapshotsProperties implements Validator {
         /** Whether the JVM's proxy system properties (https.proxyHost, ...) are used instead. */
         private boolean useSystemProperties;
 
-        /** @return the host, or null */
+        /**
+         * The proxy's host.
+         *
+         * @return the host, or null for direct connections
+         */
         public @Nullable String getHost() {
             return host;
         }
 
-        /** @param host the host */
+        /**
+         * Sets the proxy's host.
+         *
+         * @param host the host, or null for direct connections
+         */
         public void setHost(@Nullable String host) {
             this.host = host;
         }
 
-        /** @return the port */
+        /**
+         * The proxy's port.
+         *
+         * @return the port, 3128 unless set
+         */
         public int getPort() {
             return port;
         }
 
-        /** @param port the port */
+        /**
+         * Sets the proxy's port.
+         *
+         * @param port the port
+         */
         public void setPort(int port) {
             this.port = port;
         }
 
-        /** @return the user name, or null */
+        /**
+         * The user name for the proxy's Basic authentication.
+         *
+         * @return the user name, or null for none
+         */
         public @Nullable String getUsername() {
             return username;
         }
 
-        /** @param username the user name */
+        /**
+         * Sets the user name for the proxy's Basic authentication.
+         *
+         * @param username the user name, or null for none
+         */
         public void setUsername(@Nullable String username) {
             this.username = username;
         }
 
-        /** @return the password, or null */
+        /**
+         * The password for the proxy's Basic authentication; never logged or shown.
+         *
+         * @return the password, or null for none
+         */
         public @Nullable String getPassword() {
             return password;
         }
 
-        /** @param password the password */
+        /**
+         * Sets the password for the proxy's Basic authentication.
+         *
+         * @param password the password, or null for none
+         */
         public void setPassword(@Nullable String password) {
             this.password = password;
         }
 
-        /** @return the pattern, or null */
+        /**
+         * The hosts reached directly, in the {@code http.nonProxyHosts} form.
+         *
+         * @return the pattern, or null for none
+         */
         public @Nullable String getNonProxyHosts() {
             return nonProxyHosts;
         }
 
-        /** @param nonProxyHosts the pattern */
+        /**
+         * Sets the hosts reached directly, e.g. {@code localhost|*.corp.example}.
+         *
+         * @param nonProxyHosts the pattern, or null for none
+         */
         public void setNonProxyHosts(@Nullable String nonProxyHosts) {
             this.nonProxyHosts = nonProxyHosts;
         }
 
-        /** @return whether the JVM's system properties are used */
+        /**
+         * Whether the JVM's proxy system properties ({@code https.proxyHost}, ...) are used instead
+         * of the properties above.
+         *
+         * @return true to use the system properties
+         */
         public boolean isUseSystemProperties() {
             return useSystemProperties;
         }
 
-        /** @param useSystemProperties whether the JVM's system properties are used */
+        /**
+         * Sets whether the JVM's proxy system properties are used instead of the properties above.
+         *
+         * @param useSystemProperties true to use the system properties
+         */
         public void setUseSystemProperties(boolean useSystemProperties) {
             this.useSystemProperties = useSystemProperties;
         }
