@@ -115,7 +115,13 @@ class PublishedArtifactTest {
         }
         try (JarFile javadoc = new JarFile(sibling("-javadoc", "jar").toFile())) {
             assertThat(javadoc.getEntry("index.html")).isNotNull();
-            assertThat(javadoc.getEntry("io/github/reactivekoyeb/snapshots/ReactiveSnapshotsClient.html")).isNotNull();
+            String client = new String(javadoc.getInputStream(
+                    javadoc.getEntry("io/github/reactivekoyeb/snapshots/ReactiveSnapshotsClient.html")).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            assertThat(client).as("the API's Reactor, Spring and JDK types link to their own Javadoc").contains(
+                    "https://projectreactor.io/docs/core/release/api/reactor/core/publisher/Mono.html",
+                    "https://docs.spring.io/spring-framework/docs/current/javadoc-api/org/springframework/web/reactive/function/client/WebClient.Builder.html",
+                    "https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/time/Duration.html");
             assertThat(javadoc.stream().map(e -> e.getName()).filter(n -> n.contains("/internal/"))
                     .collect(Collectors.toList())).as("internal is not API").isEmpty();
             String overview = new String(javadoc.getInputStream(javadoc.getEntry("overview-summary.html")).readAllBytes(),
