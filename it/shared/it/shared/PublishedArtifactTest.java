@@ -28,7 +28,7 @@ import org.w3c.dom.NodeList;
 /**
  * The artifact as a user's build gets it from a repository: the jar this application runs with,
  * and the pom, sources and Javadoc installed beside it (.ci/run installs what the library's
- * {@code mvn verify} built). Runs in every application of it/, on every line.
+ * {@code mvn verify} built). Runs in it/boot-app and it/spring-app, on every line.
  */
 class PublishedArtifactTest {
 
