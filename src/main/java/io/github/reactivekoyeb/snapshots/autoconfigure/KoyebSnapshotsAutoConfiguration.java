@@ -107,7 +107,9 @@ public class KoyebSnapshotsAutoConfiguration {
                     .defaultReadAhead(properties.getReadAhead())
                     .retryPolicy(properties.toRetryPolicy());
             webClientBuilder.ifAvailable(builder::webClientBuilder);
-            tokenProvider.ifUnique(builder::tokenProvider);
+            // the TokenConfigured condition has seen a provider bean: one (or a @Primary one) is used,
+            // and several fail start-up rather than build a client that sends no token
+            tokenProvider.ifAvailable(builder::tokenProvider);
             io.github.reactivekoyeb.snapshots.ProxySettings proxy = properties.toProxySettings();
             if (proxy != null) {
                 builder.proxy(proxy);

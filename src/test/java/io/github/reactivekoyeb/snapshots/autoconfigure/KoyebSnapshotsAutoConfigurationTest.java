@@ -246,6 +246,15 @@ class KoyebSnapshotsAutoConfigurationTest {
     }
 
     @Test
+    void twoTokenProviderBeansFailStartUpInsteadOfGivingAClientWithoutAToken() {
+        runner.withBean("first", TokenProvider.class, () -> () -> Mono.just(TestSecrets.ROTATED))
+                .withBean("second", TokenProvider.class, () -> () -> Mono.just(TestSecrets.TOKEN))
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasRootCauseInstanceOf(org.springframework.beans.factory.NoUniqueBeanDefinitionException.class)
+                        .rootCause().hasMessageContaining("TokenProvider"));
+    }
+
+    @Test
     void readAheadAndCompressionComeFromTheProperties() {
         server.latency(Duration.ofMillis(400));
         runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.read-ahead=3",
