@@ -9,8 +9,8 @@ import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.TokenProvider;
 import io.netty.channel.ChannelOption;
 import java.net.URI;
-import java.nio.file.Path;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -215,8 +215,9 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         } else {
             builder = WebClient.builder();
         }
-        // the client's own connector: without an application builder, or with custom trust, which
-        // only a connector can carry (the application's filters, codecs and observation stay)
+        // the client's own connector: without an application builder, or with custom trust or a
+        // proxy, which only a connector can carry (the application's filters, codecs and
+        // observation stay)
         if (webClientBuilder == null || trust != null || proxy != null) {
             PoolMetrics metrics = new PoolMetrics();
             poolMetrics = metrics;

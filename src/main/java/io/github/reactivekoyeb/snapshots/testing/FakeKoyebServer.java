@@ -1,9 +1,9 @@
 package io.github.reactivekoyeb.snapshots.testing;
 
+import io.github.reactivekoyeb.snapshots.ErrorField;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.SnapshotType;
-import io.github.reactivekoyeb.snapshots.ErrorField;
 import io.github.reactivekoyeb.snapshots.internal.WireJson;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -11,9 +11,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,12 +31,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.KeyManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -104,7 +110,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong faultsServed = new AtomicLong();
     private final AtomicLong connectionsOpened = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger received = new AtomicInteger();
     private final boolean recordRequests;
     private final boolean compression;
     private final AtomicLong bodyBytesWritten = new AtomicLong();
@@ -344,8 +350,8 @@ public final class FakeKoyebServer implements AutoCloseable {
     private record Storm(long untilNanos, FakeResponse response) {
     }
 
-    /** {@link #randomFaults}: java.util.Random is thread-safe and lock-free. */
-    private record RandomFaults(double probability, java.util.Random random, List<FakeResponse> faults) {
+    /** {@link #randomFaults}: Random is thread-safe and lock-free. */
+    private record RandomFaults(double probability, Random random, List<FakeResponse> faults) {
         @Nullable FakeResponse draw() {
             return random.nextDouble() < probability ? faults.get(random.nextInt(faults.size())) : null;
         }
@@ -388,7 +394,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         if (faults.length == 0) {
             throw new IllegalArgumentException("at least one fault is needed");
         }
-        this.randomFaults = probability == 0 ? null : new RandomFaults(probability, new java.util.Random(seed),
+        this.randomFaults = probability == 0 ? null : new RandomFaults(probability, new Random(seed),
                 List.of(faults));
         return this;
     }
@@ -682,11 +688,11 @@ public final class FakeKoyebServer implements AutoCloseable {
     }
 
     private static byte[] gzip(byte[] plain) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length / 4 + 64);
-        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 4 + 64);
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
             zip.write(plain);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
