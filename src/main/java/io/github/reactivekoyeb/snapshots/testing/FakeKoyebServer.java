@@ -110,6 +110,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong faultsServed = new AtomicLong();
     private final AtomicLong connectionsOpened = new AtomicLong();
+    private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicInteger received = new AtomicInteger();
     private final boolean recordRequests;
     private final boolean compression;
@@ -146,7 +147,11 @@ public final class FakeKoyebServer implements AutoCloseable {
                     .host("127.0.0.1")
                     .port(builder.port)
                     .childOption(ChannelOption.SO_LINGER, -1)
-                    .doOnChannelInit((observer, channel, address) -> connectionsOpened.incrementAndGet())
+                    .doOnChannelInit((observer, channel, address) -> {
+                        connectionsOpened.incrementAndGet();
+                        openConnections.incrementAndGet();
+                        channel.closeFuture().addListener(closed -> openConnections.decrementAndGet());
+                    })
                     .handle(this::handle)
                     .bindNow(Duration.ofSeconds(10));
         } catch (RuntimeException e) {
@@ -456,6 +461,16 @@ public final class FakeKoyebServer implements AutoCloseable {
      */
     public long connectionsOpened() {
         return connectionsOpened.get();
+    }
+
+    /**
+     * How many client connections are open now: what a test of a cancelled call checks, since a
+     * cancel closes its connection.
+     *
+     * @return the count
+     */
+    public int openConnections() {
+        return openConnections.get();
     }
 
     /** Forgets the requests recorded so far, and sets {@link #requestCount()} back to 0. */
