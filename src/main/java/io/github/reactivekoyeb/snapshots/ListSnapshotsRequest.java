@@ -290,8 +290,8 @@ public final class ListSnapshotsRequest {
          * pages differently (it caps the page size, say) the client drops its guesses and follows
          * the reply. Memory holds at most {@code pages} pages besides the one being emitted.
          * {@code take(5)} sends at most {@code max(1, pages)} requests; cancelling sends no further
-         * request (those in flight end, bounded by the response timeout, and their pages are
-         * dropped); a failed page is retried on its own.
+         * request and cuts those in flight (their connections are closed, never returned to the
+         * pool); a failed page is retried on its own.
          *
          * <p>Offset paging reads a collection that may change meanwhile; read-ahead widens the
          * window in which a snapshot created or deleted during the listing shifts a later page.

@@ -36,6 +36,13 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>Retries</b> follow the client's {@link RetryPolicy}.
  *
+ * <p><b>Cancelling</b> (disposing) any call, listing or waiter sends nothing more and cuts each
+ * HTTP exchange it has in flight: the exchange's connection is closed at once, so the server sees
+ * it closed, and it never goes back to the pool; a call still waiting for a pooled connection
+ * just stops waiting. A response timeout cuts its exchange the same way. A cancelled
+ * {@code createSnapshot}, {@code updateSnapshot} or {@code deleteSnapshot} may still have reached
+ * the server.
+ *
  * <p>Instances are thread-safe and meant to be shared; {@link #close()} releases the connection
  * pool the client created for itself, if any.
  */
@@ -125,9 +132,8 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
      *
      * <p><b>Demand-driven:</b> a page is requested only when the subscriber has asked for more
      * snapshots than the pages already received can serve; {@code take(5)} on a listing of any
-     * size sends one request, and cancelling stops further requests (the one in flight is read to
-     * its end, bounded by the response timeout, and dropped: see the README's Reliability). At
-     * most one page is held in memory.
+     * size sends one request, and cancelling stops further requests and cuts the one in flight:
+     * its connection is closed, never returned to the pool. At most one page is held in memory.
      *
      * <p>Paging follows the server's {@code has_next}: the next request asks for
      * {@code offset + limit} of the page just received. The listing completes after a page with

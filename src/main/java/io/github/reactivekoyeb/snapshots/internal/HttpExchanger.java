@@ -45,7 +45,8 @@ import reactor.core.publisher.Mono;
  * body) within the response timeout. A 2xx body is read by the caller's reader with the client's
  * own JSON mapping; any other status becomes a {@code KoyebApiException} through the
  * {@link ErrorDecoder}; no usable reply becomes a {@link KoyebTransportException}. Failed tries
- * go to the {@link RetryStrategy}.
+ * go to the {@link RetryStrategy}. A cancel, or the response timeout, cuts the try's exchange at
+ * the wire ({@link ExchangeCut}).
  */
 final class HttpExchanger {
 
@@ -205,30 +206,12 @@ final class HttpExchanger {
                 .headers(headers -> addHeaders(headers, credentials.token()));
         byte[] body = request.body();
         WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-        Mono<T> exchange = ready.exchangeToMono(response -> read(response, request, reader, attempt, start, credentials))
+        // the timeout is a cancel like the caller's own: both cut the exchange at the wire
+        return ExchangeCut.cutOnCancel(onRequest -> ready.httpRequest(onRequest)
+                        .exchangeToMono(response -> read(response, request, reader, attempt, start, credentials)))
                 .timeout(responseTimeout)
                 .onErrorMap(e -> !(e instanceof KoyebException) && isTransportFailure(e),
                         e -> transportFailure(e, request, attempt, credentials.redactor()));
-        return runToTheEnd(exchange);
-    }
-
-    /**
-     * The exchange, which a cancel does not cut short: once subscribed, it runs until its reply
-     * is read (or fails, or times out after the response timeout), and a subscriber that has
-     * cancelled meanwhile is simply not told. Nothing new is sent after a cancel, since the
-     * retries and the pager stop.
-     *
-     * <p>Why: cancelling an exchange whose reply is arriving, and sending another request at once
-     * on the same pool (as the pager does when it drops read-ahead guesses, or when a listing is
-     * cancelled while other calls go on), leaks reply buffers in Reactor Netty's inbound queue,
-     * and can hand the next request a connection in a broken state
-     * ({@code NotYetConnectedException}); {@code CancelledExchangeLeakTest} shows it with a plain
-     * {@code WebClient}. A reply that runs to its end is read and released as usual, and its
-     * connection goes back to the pool clean.
-     */
-    private static <T> Mono<T> runToTheEnd(Mono<T> exchange) {
-        return Mono.create(sink -> exchange.contextWrite(sink.contextView())
-                .subscribe(sink::success, sink::error, sink::success));
     }
 
     private void addHeaders(HttpHeaders headers, @Nullable String token) {

@@ -30,8 +30,8 @@ import reactor.util.context.Context;
  * <p>Either way, paging ends after a page whose {@code hasNext} is false or that is empty (a
  * server that says {@code has_next} with no items cannot make the client loop); pages fetched
  * beyond it are cancelled or dropped, never emitted. Cancelling cancels every page request in
- * flight, and no further one is sent (the exchanger lets an HTTP exchange already sent run to its
- * end and drops the result: see {@code HttpExchanger}). Each page comes from {@code fetchPage}, which carries its own retries: a failed page is
+ * flight, and no further one is sent (the exchanger cuts an HTTP exchange in flight by closing its
+ * connection: see {@code ExchangeCut}). Each page comes from {@code fetchPage}, which carries its own retries: a failed page is
  * tried again without touching the others; its error is emitted when its turn comes.
  */
 final class Pager extends Flux<SnapshotPage> {

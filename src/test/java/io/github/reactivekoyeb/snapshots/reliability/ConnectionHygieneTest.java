@@ -123,7 +123,7 @@ class ConnectionHygieneTest {
         awaitNoAcquiredConnection(PoolMetrics.of(client));
     }
 
-    /** Replies of cancelled calls run to their end: give them up to 2 s. */
+    /** A cut connection closes on its event loop, and a timed-out one after its timeout: up to 2 s. */
     private static void awaitNoAcquiredConnection(PoolMetrics metrics) {
         for (int i = 0; i < 100 && metrics.acquired() > 0; i++) {
             LazySleep.sleep(20);

@@ -23,7 +23,7 @@ public final class NoBufferLeaksExtension implements AfterAllCallback, AfterEach
     @Override
     public void afterEach(ExtensionContext context) throws InterruptedException {
         if (PER_TEST) {
-            Thread.sleep(300); // replies of cancelled calls run to their end
+            Thread.sleep(300); // exchanges cut by a cancel end on their closed connections
             check(context);
         }
     }

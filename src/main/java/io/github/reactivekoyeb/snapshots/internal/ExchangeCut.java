@@ -1,0 +1,100 @@
+package io.github.reactivekoyeb.snapshots.internal;
+
+import io.netty.channel.Channel;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.client.reactive.ClientHttpRequest;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+/**
+ * One HTTP exchange that a cancel cuts at the wire, without meeting Reactor Netty's leak.
+ *
+ * <p>A cancel that comes before the request has a connection is an ordinary cancel: the pool
+ * acquire is given up and nothing is sent. A cancel that comes once the request has its
+ * connection closes that connection, on its event loop and only if the exchange still owns it:
+ * the server sees the connection closed at once, the connection never goes back to the pool, and
+ * an exchange that had already ended (its connection back in the pool, clean) is left alone. The
+ * exchange itself is not cancelled then: it ends on the closed connection as it would on any
+ * broken one, reading and releasing whatever part of the reply had arrived, and its outcome is
+ * dropped.
+ *
+ * <p>Why not cancel it: cancelling an exchange whose reply is arriving, and sending another request
+ * at once on the same pool, leaves the cancelled reply's buffers in Reactor Netty's inbound queue
+ * and can hand the next request a broken connection ({@code CancelledExchangeLeakTest} shows it
+ * with a plain {@code WebClient}).
+ *
+ * <p>With an application connector other than Reactor Netty's, the native request is not a
+ * Netty connection, and a cancel is an ordinary cancel throughout.
+ */
+final class ExchangeCut {
+
+    /** The state after a cancel. */
+    private static final Object CUT = new Object();
+
+    /** Nothing yet, the exchange's {@link Connection}, or {@link #CUT}. */
+    private final AtomicReference<@Nullable Object> state = new AtomicReference<>();
+    private volatile @Nullable Disposable exchange;
+
+    private ExchangeCut() {
+    }
+
+    /**
+     * A cold {@code Mono} of the exchange that {@code exchange} builds, given the callback to hand
+     * to {@code WebClient.RequestHeadersSpec#httpRequest}; a cancel cuts it as the class says.
+     */
+    static <T> Mono<T> cutOnCancel(Function<Consumer<ClientHttpRequest>, Mono<T>> exchange) {
+        return Mono.create(sink -> {
+            ExchangeCut cut = new ExchangeCut();
+            cut.exchange = exchange.apply(cut::attach).contextWrite(sink.contextView())
+                    .subscribe(sink::success, sink::error, sink::success);
+            // registered after the subscription exists: a cancel that came first runs it now
+            sink.onCancel(cut::cut);
+        });
+    }
+
+    /** Called by Spring just before the request is written, on the connection's event loop. */
+    private void attach(ClientHttpRequest request) {
+        Object target = request.getNativeRequest();
+        if (!(target instanceof Connection connection)) {
+            return;
+        }
+        Object before = state.get();
+        if (before == CUT || !state.compareAndSet(before, connection)) {
+            // cancelled while the connection was acquired: closed before anything is written
+            connection.channel().close();
+        }
+    }
+
+    private void cut() {
+        Object before = state.getAndSet(CUT);
+        if (before instanceof Connection connection) {
+            closeIfStillItsExchange(connection);
+        } else if (before == null) {
+            Disposable running = exchange;
+            if (running != null) {
+                running.dispose();
+            }
+        }
+    }
+
+    /**
+     * Closes the channel unless the exchange has already handed it back. The check and the close
+     * run as a task of their own on the channel's event loop: there Reactor Netty rebinds a
+     * connection it releases, so that no release and next acquire of the same channel can come
+     * between them; and never nested inside whatever that loop is doing now (a cut made while the
+     * loop delivers another reply, as the pager's are, and done at once, left that loop's replies'
+     * buffers in Reactor Netty's inbound queue: {@code CancelledExchangeLeakTest}).
+     */
+    private static void closeIfStillItsExchange(Connection connection) {
+        Channel channel = connection.channel();
+        channel.eventLoop().execute(() -> {
+            if (Connection.from(channel) == connection) {
+                channel.close();
+            }
+        });
+    }
+}

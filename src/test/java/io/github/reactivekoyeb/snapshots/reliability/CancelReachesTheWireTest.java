@@ -1,0 +1,225 @@
+package io.github.reactivekoyeb.snapshots.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
+import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
+import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
+import io.github.reactivekoyeb.snapshots.WaitOptions;
+import io.github.reactivekoyeb.snapshots.internal.PoolMetrics;
+import io.github.reactivekoyeb.snapshots.support.BufferLeakAppender;
+import io.github.reactivekoyeb.snapshots.support.NoBufferLeaksExtension;
+import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A cancel reaches the wire: disposing a call, a listing or a waiter closes the connection of
+ * each exchange in flight at once (the server sees it closed), sends nothing more, and never
+ * gives the pool a connection that a later call could find leftovers on; and all of it without a
+ * buffer leak (Netty's detector runs at paranoid for the whole suite).
+ */
+class CancelReachesTheWireTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final WaitOptions FAST_POLLS = WaitOptions.builder().initialInterval(Duration.ofMillis(50))
+            .backoffFactor(1.0).maxInterval(Duration.ofMillis(50)).timeout(Duration.ofSeconds(30)).build();
+
+    private FakeKoyebServer server;
+    private final List<ReactiveSnapshotsClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        server = FakeKoyebServer.start();
+        server.seed(2_000);
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(ReactiveSnapshotsClient::close);
+        server.close();
+    }
+
+    private ReactiveSnapshotsClient client(ConnectionPoolSettings pool, Duration responseTimeout) {
+        ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).connectionPool(pool)
+                .responseTimeout(responseTimeout).build();
+        clients.add(client);
+        return client;
+    }
+
+    private ReactiveSnapshotsClient client() {
+        return client(ConnectionPoolSettings.defaults(), Duration.ofSeconds(20));
+    }
+
+    static Stream<Arguments> calls() {
+        ListSnapshotsRequest readAhead = ListSnapshotsRequest.builder().pageSize(10).readAhead(4).build();
+        return Stream.of(
+                call("getSnapshot", 1, c -> c.getSnapshot("snap-000001")),
+                call("createSnapshot", 1, c -> c.createSnapshot(CreateSnapshotRequest.of("vol-1", "n"))),
+                call("updateSnapshot", 1, c -> c.updateSnapshot("snap-000002", new UpdateSnapshotRequest("m"))),
+                call("deleteSnapshot", 1, c -> c.deleteSnapshot("snap-000003")),
+                call("listing", 1, c -> c.listSnapshots()),
+                call("listing with read-ahead 4", 4, c -> c.listSnapshots(readAhead)),
+                call("listSnapshotPages with read-ahead 4", 4, c -> c.listSnapshotPages(readAhead)),
+                call("awaitSnapshot", 1, c -> c.awaitSnapshot("snap-000004", s -> false, FAST_POLLS)));
+    }
+
+    private static Arguments call(String name, int exchanges, Function<ReactiveSnapshotsClient, Publisher<?>> call) {
+        return Arguments.of(name, exchanges, call);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("calls")
+    void disposingAPendingCallClosesEachOfItsConnectionsWithin100Ms(String name, int exchanges,
+            Function<ReactiveSnapshotsClient, Publisher<?>> call) {
+        server.latency(Duration.ofSeconds(5)); // the server does not answer while the test looks
+        ReactiveSnapshotsClient client = client();
+        Disposable pending = reactor.core.publisher.Flux.from(call.apply(client)).subscribe(v -> { }, e -> { });
+        await(() -> server.requestCount() == exchanges && server.openConnections() == exchanges);
+
+        long cancelled = System.nanoTime();
+        pending.dispose();
+        await(() -> server.openConnections() == 0);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelled);
+        System.out.printf("%s: %d connection(s) closed %d ms after the cancel%n", name, exchanges, tookMillis);
+        assertThat(tookMillis).as("the server saw the connections closed within 100 ms").isLessThan(100);
+
+        await(() -> PoolMetrics.of(client).acquired() == 0);
+        LockSupport.parkNanos(Duration.ofMillis(150).toNanos());
+        assertThat(server.requestCount()).as("nothing is sent after the cancel").isEqualTo(exchanges);
+        assertThat(PoolMetrics.of(client).allocated()).as("the cut connections are not pooled").isZero();
+    }
+
+    @Test
+    void aCallCancelledWhileItWaitsForAPooledConnectionSendsNothing() {
+        ReactiveSnapshotsClient single = client(ConnectionPoolSettings.builder().maxConnections(1).build(), TIMEOUT);
+        server.enqueue(FakeResponse.delayed(Duration.ofMillis(400)));
+        Disposable first = single.getSnapshot("snap-000001").subscribe();
+        await(() -> server.requestCount() == 1);
+        Disposable waiting = single.getSnapshot("snap-000002").subscribe();
+        await(() -> PoolMetrics.of(single).pending() == 1);
+        waiting.dispose();
+        await(() -> PoolMetrics.of(single).pending() == 0);
+        await(() -> PoolMetrics.of(single).acquired() == 0); // the first call's reply arrives
+        first.dispose();
+        LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        assertThat(server.requestCount()).as("the cancelled call never reached the server").isEqualTo(1);
+        assertThat(single.getSnapshot("snap-000003").block(TIMEOUT).id()).isEqualTo("snap-000003");
+    }
+
+    @Test
+    void afterFourDisposedCallsOnAPoolOfFourTheNextCallIsServedAtOnce() {
+        ReactiveSnapshotsClient client = client(ConnectionPoolSettings.builder().maxConnections(4).build(),
+                Duration.ofSeconds(20));
+        for (int i = 0; i < 4; i++) {
+            server.enqueue(FakeResponse.delayed(Duration.ofSeconds(15)));
+        }
+        List<Disposable> stuck = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            stuck.add(client.getSnapshot("snap-00000" + (i + 1)).subscribe(s -> { }, e -> { }));
+        }
+        await(() -> server.requestCount() == 4);
+        stuck.forEach(Disposable::dispose);
+
+        long start = System.nanoTime();
+        Snapshot next = client.getSnapshot("snap-000005").block(TIMEOUT);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.printf("pool of 4, four calls disposed: the fifth was served in %d ms%n", tookMillis);
+        assertThat(next.id()).isEqualTo("snap-000005");
+        assertThat(tookMillis).isLessThan(500);
+    }
+
+    @Test
+    void twoHundredListingsCancelledAtRandomPointsGiveEveryConnectionBackAtOnce() throws InterruptedException {
+        server.latency(Duration.ofMillis(500));
+        ReactiveSnapshotsClient client = client();
+        ListSnapshotsRequest readAhead = ListSnapshotsRequest.builder().pageSize(10).readAhead(4).build();
+        long seed = System.nanoTime();
+        System.out.println("random cancel points, seed " + seed);
+        Random random = new Random(seed);
+        Scheduler timer = Schedulers.newSingle("cancel-timer");
+        try {
+            CountDownLatch allCancelled = new CountDownLatch(200);
+            AtomicLong lastCancel = new AtomicLong();
+            for (int i = 0; i < 200; i++) {
+                Disposable listing = client.listSnapshots(readAhead).subscribe(s -> { }, e -> { });
+                timer.schedule(() -> {
+                    listing.dispose();
+                    lastCancel.set(System.nanoTime());
+                    allCancelled.countDown();
+                }, random.nextInt(1_500), TimeUnit.MILLISECONDS);
+            }
+            assertThat(allCancelled.await(10, TimeUnit.SECONDS)).isTrue();
+            PoolMetrics pool = PoolMetrics.of(client);
+            await(() -> pool.acquired() == 0 && pool.pending() == 0);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastCancel.get());
+            System.out.printf("200 listings with read-ahead 4 cancelled at random points: %d requests sent, no"
+                    + " connection acquired %d ms after the last cancel%n", server.requestCount(), tookMillis);
+            assertThat(tookMillis).isLessThan(200);
+            assertThat(client.getSnapshot("snap-000010").block(TIMEOUT).id()).isEqualTo("snap-000010");
+        } finally {
+            timer.dispose();
+        }
+    }
+
+    @Test
+    void aThousandCancelsThenReuseOnOneConnectionLeakNothingAndNeverReachTheNextCall() throws InterruptedException {
+        NoBufferLeaksExtension.provokeReports();
+        BufferLeakAppender.drain();
+        ReactiveSnapshotsClient single = client(ConnectionPoolSettings.builder().maxConnections(1).build(), TIMEOUT);
+        long seed = System.nanoTime();
+        System.out.println("random cancel points, seed " + seed);
+        Random random = new Random(seed);
+        int reachedTheServer = 0;
+        for (int round = 0; round < 1_000; round++) {
+            int sentBefore = server.requestCount();
+            Disposable cancelled = single.listSnapshotPages(ListSnapshotsRequest.builder().pageSize(100).build())
+                    .subscribe(p -> { }, e -> { });
+            // anywhere from before the connection is acquired to after the reply has arrived
+            LockSupport.parkNanos(random.nextInt(2_000_000));
+            cancelled.dispose();
+            if (server.requestCount() > sentBefore) {
+                reachedTheServer++;
+            }
+            String id = String.format("snap-%06d", round % 2_000 + 1);
+            Snapshot next = single.getSnapshot(id).block(TIMEOUT);
+            assertThat(next.id()).as("round %d (seed %d)", round, seed).isEqualTo(id);
+        }
+        System.out.printf("1,000 cancels then reuse on one connection: %d of the cancelled listings reached the"
+                + " server, %d connections opened%n", reachedTheServer, server.connectionsOpened());
+        NoBufferLeaksExtension.provokeReports();
+        assertThat(BufferLeakAppender.drain()).isEmpty();
+    }
+
+    /** Polls a condition every millisecond, for at most 5 s. */
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within 5 s").isLessThan(deadline);
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+}
