@@ -61,7 +61,7 @@ public final class FakeResponse {
      * @return the response
      */
     public static FakeResponse status(int status) {
-        String body = status >= 400 ? "{\"status\":" + status + ",\"code\":\"" + FakeKoyebServer.codeFor(status)
+        String body = status >= 400 ? "{\"status\":" + status + ",\"code\":\"" + KoyebApiRoutes.codeFor(status)
                 + "\",\"message\":\"injected fault\"}" : null;
         Map<String, String> headers = new LinkedHashMap<>();
         if (body != null) {

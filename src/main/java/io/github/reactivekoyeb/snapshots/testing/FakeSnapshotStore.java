@@ -2,12 +2,14 @@ package io.github.reactivekoyeb.snapshots.testing;
 
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
+import io.github.reactivekoyeb.snapshots.SnapshotType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -47,7 +49,10 @@ final class FakeSnapshotStore {
         }
     }
 
+    private static final String[] REGIONS = {"fra", "was", "sin"};
+
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private long seeded;
     private final Clock clock;
     private volatile Duration creationDelay;
     private volatile Duration deletionDelay;
@@ -68,6 +73,26 @@ final class FakeSnapshotStore {
 
     Instant now() {
         return clock.instant();
+    }
+
+    /**
+     * Adds {@code count} generated snapshots after those held: ids {@code snap-000001}..., names
+     * {@code snapshot-1}..., regions cycling through fra, was, sin, every fifth CREATING.
+     */
+    synchronized List<Snapshot> seed(int count, String organizationId) {
+        List<Snapshot> added = new ArrayList<>(count);
+        Instant base = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < count; i++) {
+            long n = ++seeded;
+            Snapshot s = new Snapshot(String.format(Locale.ROOT, "snap-%06d", n), "snapshot-" + n,
+                    n * 1_073_741_824L, base.plusSeconds(n), base.plusSeconds(n), null, organizationId,
+                    "vol-" + (n % 7), REGIONS[(int) (n % REGIONS.length)],
+                    n % 5 == 0 ? SnapshotStatus.CREATING : SnapshotStatus.AVAILABLE,
+                    n % 2 == 0 ? SnapshotType.REMOTE : SnapshotType.LOCAL);
+            put(s);
+            added.add(s);
+        }
+        return added;
     }
 
     synchronized void put(Snapshot snapshot) {

@@ -1,0 +1,74 @@
+package io.github.reactivekoyeb.snapshots.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Decides each answer of the fake server, as OkHttp's {@code Dispatcher} does for its
+ * {@code MockWebServer}: what the {@link FaultScript} has for the request (written by the
+ * {@link FaultWriter}), else the Koyeb API's answer from the store ({@link KoyebApiRoutes}),
+ * gzip-compressed when the request accepts it; after the latency.
+ */
+final class Dispatcher {
+
+    private final FaultScript script;
+    private final KoyebApiRoutes api;
+    private final boolean compression;
+    private final AtomicLong bodyBytesWritten = new AtomicLong();
+    private volatile Duration latency;
+
+    Dispatcher(FaultScript script, KoyebApiRoutes api, boolean compression, Duration latency) {
+        this.script = script;
+        this.api = api;
+        this.compression = compression;
+        this.latency = latency;
+    }
+
+    void latency(Duration latency) {
+        this.latency = latency;
+    }
+
+    long bodyBytesWritten() {
+        return bodyBytesWritten.get();
+    }
+
+    Mono<Void> dispatch(RecordedRequest request, HttpServerResponse response) {
+        FakeResponse scripted = script.next(request);
+        Duration wait = latency.plus(scripted == null ? Duration.ZERO : scripted.delay());
+        Mono<Void> answer = Mono.defer(() -> scripted != null && scripted.kind() != FakeResponse.Kind.DELAY_THEN_STORE
+                ? FaultWriter.write(scripted, response) : fromStore(request, response));
+        return wait.isZero() ? answer : Mono.delay(wait).then(answer);
+    }
+
+    private Mono<Void> fromStore(RecordedRequest request, HttpServerResponse response) {
+        KoyebApiRoutes.Reply reply = api.answer(request);
+        response.status(reply.status()).header("Content-Type", "application/json");
+        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+        String accepted = request.header("accept-encoding");
+        if (compression && accepted != null && accepted.toLowerCase(Locale.ROOT).contains("gzip")) {
+            body = gzip(body);
+            response.header("Content-Encoding", "gzip");
+        }
+        bodyBytesWritten.addAndGet(body.length);
+        response.header("Content-Length", String.valueOf(body.length));
+        return response.sendByteArray(Mono.just(body)).then();
+    }
+
+    private static byte[] gzip(byte[] plain) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 4 + 64);
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(plain);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
