@@ -20,11 +20,11 @@ public interface ClientEventListener {
      *
      * @param method the HTTP method, e.g. {@code GET}
      * @param uriTemplate the path template, e.g. {@code /v1/snapshots/{id}} (never the raw id)
-     * @param reason {@code 503}, {@code 429}, {@code connect}, {@code timeout} or {@code connection_closed}
+     * @param reason why it is sent again
      * @param retry 1 for the first retry, 2 for the second...
      * @param delay the wait before it is sent
      */
-    default void onRetry(String method, String uriTemplate, String reason, int retry, Duration delay) {
+    default void onRetry(String method, String uriTemplate, RetryReason reason, int retry, Duration delay) {
     }
 
     /**
@@ -43,9 +43,8 @@ public interface ClientEventListener {
      *
      * @param method the HTTP method, e.g. {@code GET}
      * @param uriTemplate the request's URI template, e.g. {@code /v1/snapshots/{id}}
-     * @param reason why it would have been retried: {@code 503}, {@code 429}, {@code connect},
-     *     {@code timeout} or {@code connection_closed}
+     * @param reason why it would have been retried
      */
-    default void onRetryBudgetExhausted(String method, String uriTemplate, String reason) {
+    default void onRetryBudgetExhausted(String method, String uriTemplate, RetryReason reason) {
     }
 }

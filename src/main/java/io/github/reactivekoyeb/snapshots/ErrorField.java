@@ -2,6 +2,7 @@ package io.github.reactivekoyeb.snapshots;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.Serializable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,5 +13,5 @@ import org.jspecify.annotations.Nullable;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ErrorField(@JsonProperty("field") @Nullable String field,
-        @JsonProperty("description") @Nullable String description) {
+        @JsonProperty("description") @Nullable String description) implements Serializable {
 }

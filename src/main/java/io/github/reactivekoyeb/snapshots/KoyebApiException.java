@@ -23,67 +23,36 @@ public class KoyebApiException extends KoyebException {
     private static final long serialVersionUID = 1L;
 
     /** The most characters {@link #bodySnippet()} holds: {@value}. */
-    public static final int MAX_SNIPPET_LENGTH = 512;
-
-    /** The HTTP status of the reply. */
-    private final int statusCode;
-    /** The API's error code, when the body had one. */
-    private final @Nullable String errorCode;
-    /** The API's error message, masked, when the body had one. */
-    private final @Nullable String errorMessage;
-    /** The start of the body, masked and without control characters. */
-    private final String bodySnippet;
-    private final transient @Nullable Duration retryAfter;
+    public static final int MAX_SNIPPET_LENGTH = KoyebErrorDetails.MAX_SNIPPET_LENGTH;
 
     /**
      * Creates the exception; the client does this, applications need it only in their own tests.
      *
-     * @param statusCode the HTTP status
-     * @param method the HTTP method, e.g. {@code GET}
-     * @param path the request path without the query
-     * @param errorCode the {@code code} of the error body, or null
-     * @param errorMessage the {@code message} of the error body, or null
-     * @param bodySnippet the start of the body (capped at {@value #MAX_SNIPPET_LENGTH} characters
-     *     here), or null for none
-     * @param attempts how many requests were sent for this outcome
-     * @param retryAfter the wait the server asked for in {@code Retry-After}, or null
+     * @param details the request and the reply, its {@link KoyebErrorDetails#statusCode()} set
      */
-    public KoyebApiException(int statusCode, String method, String path, @Nullable String errorCode,
-            @Nullable String errorMessage, @Nullable String bodySnippet, int attempts, @Nullable Duration retryAfter) {
-        super(describe(statusCode, method, path, errorCode, errorMessage, attempts), method, path, attempts, null);
-        this.statusCode = statusCode;
-        this.errorCode = errorCode;
-        this.errorMessage = errorMessage;
-        this.bodySnippet = cap(bodySnippet);
-        this.retryAfter = retryAfter;
+    public KoyebApiException(KoyebErrorDetails details) {
+        super(describe(details), details, null);
     }
 
-    private static String cap(@Nullable String snippet) {
-        if (snippet == null) {
-            return "";
-        }
-        return snippet.length() <= MAX_SNIPPET_LENGTH ? snippet : snippet.substring(0, MAX_SNIPPET_LENGTH);
-    }
-
-    private static String describe(int statusCode, String method, String path, @Nullable String errorCode,
-            @Nullable String errorMessage, int attempts) {
-        StringBuilder sb = new StringBuilder(96).append(method).append(' ').append(path)
-                .append(" failed with HTTP ").append(statusCode);
-        if (errorCode != null || errorMessage != null) {
+    private static String describe(KoyebErrorDetails d) {
+        StringBuilder sb = new StringBuilder(96).append(d.method()).append(' ').append(d.path())
+                .append(" failed with HTTP ").append(d.statusCode());
+        String code = d.errorCode();
+        String message = d.errorMessage();
+        if (code != null || message != null) {
             sb.append(" (");
-            if (errorCode != null) {
-                sb.append(errorCode);
+            if (code != null) {
+                sb.append(code);
             }
-            if (errorCode != null && errorMessage != null) {
+            if (code != null && message != null) {
                 sb.append(": ");
             }
-            if (errorMessage != null) {
-                sb.append(errorMessage);
+            if (message != null) {
+                sb.append(message);
             }
             sb.append(')');
         }
-        sb.append(" after ").append(attempts).append(attempts == 1 ? " attempt" : " attempts");
-        return sb.toString();
+        return sb.append(afterAttempts(d.attempts())).toString();
     }
 
     /**
@@ -92,7 +61,7 @@ public class KoyebApiException extends KoyebException {
      * @return e.g. 404
      */
     public int statusCode() {
-        return statusCode;
+        return details().statusCode();
     }
 
     /**
@@ -103,7 +72,7 @@ public class KoyebApiException extends KoyebException {
      * @return the code, or null when the body did not parse as an error
      */
     public @Nullable String errorCode() {
-        return errorCode;
+        return details().errorCode();
     }
 
     /**
@@ -112,7 +81,7 @@ public class KoyebApiException extends KoyebException {
      * @return the message, or null when the body did not parse as an error
      */
     public @Nullable String errorMessage() {
-        return errorMessage;
+        return details().errorMessage();
     }
 
     /**
@@ -122,7 +91,7 @@ public class KoyebApiException extends KoyebException {
      * @return the snippet, empty for an empty body
      */
     public String bodySnippet() {
-        return bodySnippet;
+        return details().bodySnippet();
     }
 
     /**
@@ -132,6 +101,6 @@ public class KoyebApiException extends KoyebException {
      * @return the wait, or empty when the reply had no valid {@code Retry-After}
      */
     public Optional<Duration> retryAfter() {
-        return Optional.ofNullable(retryAfter);
+        return details().retryAfter();
     }
 }

@@ -1,48 +1,46 @@
 package io.github.reactivekoyeb.snapshots;
 
 import java.util.Objects;
-
 import org.jspecify.annotations.Nullable;
 
 /**
- * The root of every error the client emits for a request it made: either the server answered
- * with an error status ({@link KoyebApiException} and its subclasses) or no usable answer
- * arrived ({@link KoyebTransportException}).
+ * The root of every error the client emits for what it was asked to do: the server answered
+ * with an error status ({@link KoyebApiException} and its subclasses), no usable answer arrived
+ * ({@link KoyebTransportException}), the {@link TokenProvider} gave no usable token
+ * ({@link KoyebTokenProviderException}), or a wait for a snapshot ended without it
+ * ({@link KoyebWaitTimeoutException}, {@link KoyebUnexpectedStatusException}).
  *
- * <p>Unchecked, and immutable once emitted. The message names the HTTP method and the request path (never
- * the query string, never the token).
+ * <p>Unchecked and immutable: everything it knows is in its {@link #details()}, set when it is
+ * made. The message names the HTTP method and the request path (never the query string, never
+ * the token).
  */
 public abstract class KoyebException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** The HTTP method of the request. */
-    private final String method;
-    /** The request path, without the query. */
-    private final String path;
-    /** How many requests were sent. */
-    private final int attempts;
-    /** Whether the retry budget refused a retry. */
-    private boolean retryBudgetExhausted;
+    /** What is known of the request and the reply. */
+    private final KoyebErrorDetails details;
 
-    static {
-        io.github.reactivekoyeb.snapshots.internal.ExceptionMarks.register(e -> e.retryBudgetExhausted = true);
+    /**
+     * Creates the exception; the message gets a note when the retry budget refused a retry.
+     *
+     * @param message the message; must not contain the token
+     * @param details the request and the reply
+     * @param cause the underlying failure, or null
+     */
+    protected KoyebException(String message, KoyebErrorDetails details, @Nullable Throwable cause) {
+        super(details.retryBudgetExhausted() ? message + "; not retried: the client's retry budget is exhausted"
+                : message, cause);
+        this.details = Objects.requireNonNull(details, "details");
     }
 
     /**
-     * Creates the exception.
+     * Everything the client knows of the failed request and its reply.
      *
-     * @param message the message; must not contain the token
-     * @param method the HTTP method, e.g. {@code GET}
-     * @param path the request path without the query, e.g. {@code /v1/snapshots/abc}
-     * @param attempts how many requests were sent for this outcome, 1 or more
-     * @param cause the underlying failure, or null
+     * @return the details
      */
-    protected KoyebException(String message, String method, String path, int attempts, @Nullable Throwable cause) {
-        super(message, cause);
-        this.method = method;
-        this.path = path;
-        this.attempts = attempts;
+    public KoyebErrorDetails details() {
+        return details;
     }
 
     /**
@@ -51,7 +49,7 @@ public abstract class KoyebException extends RuntimeException {
      * @return e.g. {@code GET}
      */
     public String method() {
-        return method;
+        return details.method();
     }
 
     /**
@@ -60,17 +58,17 @@ public abstract class KoyebException extends RuntimeException {
      * @return e.g. {@code /v1/snapshots/abc}
      */
     public String path() {
-        return path;
+        return details.path();
     }
 
     /**
      * How many requests were sent for this outcome: 1 when it was not retried, 1 + the number of
-     * retries otherwise.
+     * retries otherwise (for a wait, the requests the wait sent).
      *
-     * @return 1 or more
+     * @return 1 or more; 0 when nothing could be sent (a token provider that failed first)
      */
     public int attempts() {
-        return attempts;
+        return details.attempts();
     }
 
     /**
@@ -80,13 +78,17 @@ public abstract class KoyebException extends RuntimeException {
      * @return true when a retry was refused by the budget
      */
     public boolean retryBudgetExhausted() {
-        return retryBudgetExhausted;
+        return details.retryBudgetExhausted();
     }
 
     @Override
     public String getMessage() {
         // every constructor takes a message, but Throwable's getter may return null in general
-        String message = Objects.requireNonNullElse(super.getMessage(), "");
-        return retryBudgetExhausted ? message + "; not retried: the client's retry budget is exhausted" : message;
+        return Objects.requireNonNullElse(super.getMessage(), "");
+    }
+
+    /** "after 1 attempt", "after 3 attempts". */
+    static String afterAttempts(int attempts) {
+        return " after " + attempts + (attempts == 1 ? " attempt" : " attempts");
     }
 }

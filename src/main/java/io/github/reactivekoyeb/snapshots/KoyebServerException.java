@@ -1,8 +1,5 @@
 package io.github.reactivekoyeb.snapshots;
 
-import java.time.Duration;
-import org.jspecify.annotations.Nullable;
-
 /**
  * A server error (HTTP 5xx other than 503). Never retried: the request may have had effects.
  *
@@ -15,17 +12,9 @@ public class KoyebServerException extends KoyebApiException {
     /**
      * Creates the exception; the client does this, applications need it only in their own tests.
      *
-     * @param statusCode the HTTP status
-     * @param method the HTTP method, e.g. {@code GET}
-     * @param path the request path without the query
-     * @param errorCode the {@code code} of the error body, or null
-     * @param errorMessage the {@code message} of the error body, or null
-     * @param bodySnippet the start of the body, or null for none
-     * @param attempts how many requests were sent for this outcome
-     * @param retryAfter the wait the server asked for in {@code Retry-After}, or null
+     * @param details the request and the reply
      */
-    public KoyebServerException(int statusCode, String method, String path, @Nullable String errorCode,
-            @Nullable String errorMessage, @Nullable String bodySnippet, int attempts, @Nullable Duration retryAfter) {
-        super(statusCode, method, path, errorCode, errorMessage, bodySnippet, attempts, retryAfter);
+    public KoyebServerException(KoyebErrorDetails details) {
+        super(details);
     }
 }

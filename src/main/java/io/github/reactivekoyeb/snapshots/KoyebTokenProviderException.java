@@ -16,13 +16,10 @@ public class KoyebTokenProviderException extends KoyebException {
      * Creates the exception.
      *
      * @param detail what was wrong, without the token
-     * @param method the HTTP method of the request
-     * @param path the request path, without the query
-     * @param attempts how many requests the call had sent
+     * @param details the request it was asked for, and the requests the call had sent
      * @param cause the provider's error, or null
      */
-    public KoyebTokenProviderException(String detail, String method, String path, int attempts,
-            @Nullable Throwable cause) {
-        super(method + ' ' + path + ": the token provider " + detail, method, path, attempts, cause);
+    public KoyebTokenProviderException(String detail, KoyebErrorDetails details, @Nullable Throwable cause) {
+        super(details.method() + ' ' + details.path() + ": the token provider " + detail, details, cause);
     }
 }

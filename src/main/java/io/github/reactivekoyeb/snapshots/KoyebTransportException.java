@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,26 +42,22 @@ public class KoyebTransportException extends KoyebException {
 
     /** What went wrong on the connection. */
     private final Reason reason;
-    /** The HTTP status of the reply when one arrived, else 0. */
-    private final int statusCode;
+    /** The description of the failure. */
+    private final String detail;
 
     /**
      * Creates the exception; the client does this, applications need it only in their own tests.
      *
      * @param reason what went wrong
      * @param detail a description of the failure, without the token
-     * @param method the HTTP method, e.g. {@code GET}
-     * @param path the request path without the query
-     * @param statusCode the HTTP status of the reply when one arrived, else 0
-     * @param attempts how many requests were sent for this outcome
+     * @param details the request and, for a malformed or too large reply, its status
      * @param cause the underlying failure, or null
      */
-    public KoyebTransportException(Reason reason, String detail, String method, String path, int statusCode,
-            int attempts, @Nullable Throwable cause) {
-        super(method + ' ' + path + " failed: " + detail + " after " + attempts
-                + (attempts == 1 ? " attempt" : " attempts"), method, path, attempts, cause);
-        this.reason = reason;
-        this.statusCode = statusCode;
+    public KoyebTransportException(Reason reason, String detail, KoyebErrorDetails details, @Nullable Throwable cause) {
+        super(details.method() + ' ' + details.path() + " failed: " + detail + afterAttempts(details.attempts()), details,
+                cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.detail = detail;
     }
 
     /**
@@ -73,11 +70,20 @@ public class KoyebTransportException extends KoyebException {
     }
 
     /**
+     * The description of the failure, as the message has it without the method, path and attempts.
+     *
+     * @return e.g. {@code could not connect (ConnectException: Connection refused)}
+     */
+    public String detail() {
+        return detail;
+    }
+
+    /**
      * The HTTP status of the reply, when one arrived (a malformed or too large body).
      *
      * @return the status, or 0 when no reply arrived
      */
     public int statusCode() {
-        return statusCode;
+        return details().statusCode();
     }
 }

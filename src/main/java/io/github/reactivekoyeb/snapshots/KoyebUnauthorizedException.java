@@ -1,8 +1,5 @@
 package io.github.reactivekoyeb.snapshots;
 
-import java.time.Duration;
-import org.jspecify.annotations.Nullable;
-
 /**
  * The token is missing, invalid or expired (HTTP 401).
  *
@@ -15,17 +12,9 @@ public class KoyebUnauthorizedException extends KoyebApiException {
     /**
      * Creates the exception; the client does this, applications need it only in their own tests.
      *
-     * @param statusCode the HTTP status
-     * @param method the HTTP method, e.g. {@code GET}
-     * @param path the request path without the query
-     * @param errorCode the {@code code} of the error body, or null
-     * @param errorMessage the {@code message} of the error body, or null
-     * @param bodySnippet the start of the body, or null for none
-     * @param attempts how many requests were sent for this outcome
-     * @param retryAfter the wait the server asked for in {@code Retry-After}, or null
+     * @param details the request and the reply
      */
-    public KoyebUnauthorizedException(int statusCode, String method, String path, @Nullable String errorCode,
-            @Nullable String errorMessage, @Nullable String bodySnippet, int attempts, @Nullable Duration retryAfter) {
-        super(statusCode, method, path, errorCode, errorMessage, bodySnippet, attempts, retryAfter);
+    public KoyebUnauthorizedException(KoyebErrorDetails details) {
+        super(details);
     }
 }

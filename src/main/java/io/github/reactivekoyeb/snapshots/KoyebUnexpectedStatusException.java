@@ -3,9 +3,9 @@ package io.github.reactivekoyeb.snapshots;
 /**
  * While waiting for a snapshot to become {@code AVAILABLE}, it was found {@code DELETING} or
  * {@code DELETED}: it never will be, so the wait fails at once instead of at its timeout.
- * Unchecked.
+ * Its {@link #details()} name the snapshot's path and count the requests the wait sent. Unchecked.
  */
-public class KoyebUnexpectedStatusException extends RuntimeException {
+public class KoyebUnexpectedStatusException extends KoyebException {
 
     private static final long serialVersionUID = 1L;
 
@@ -18,9 +18,11 @@ public class KoyebUnexpectedStatusException extends RuntimeException {
      *
      * @param snapshot the snapshot as last read
      * @param expected the status waited for
+     * @param details the poll that read it, and the requests the wait sent
      */
-    public KoyebUnexpectedStatusException(Snapshot snapshot, SnapshotStatus expected) {
-        super("snapshot " + snapshot.id() + " is " + snapshot.status() + " and will not become " + expected);
+    public KoyebUnexpectedStatusException(Snapshot snapshot, SnapshotStatus expected, KoyebErrorDetails details) {
+        super("snapshot " + snapshot.id() + " is " + snapshot.status() + " and will not become " + expected, details,
+                null);
         this.snapshot = snapshot;
         this.expected = expected;
     }

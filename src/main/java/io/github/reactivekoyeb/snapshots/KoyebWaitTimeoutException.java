@@ -5,9 +5,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A wait for a snapshot ran out of time ({@link WaitOptions#timeout()}): the snapshot never met the
- * condition. Carries the last state seen, if any. Unchecked.
+ * condition. Carries the last state seen, if any; its {@link #details()} name the
+ * snapshot's path and count the requests the wait sent. Unchecked.
  */
-public class KoyebWaitTimeoutException extends RuntimeException {
+public class KoyebWaitTimeoutException extends KoyebException {
 
     private static final long serialVersionUID = 1L;
 
@@ -24,11 +25,14 @@ public class KoyebWaitTimeoutException extends RuntimeException {
      * @param lastSnapshot the last state seen, or null when none was seen
      * @param waited how long it waited
      * @param goal what it waited for, e.g. {@code status AVAILABLE}
+     * @param details the request the wait was making (the poll, or the create or delete) and the
+     *     requests it sent
      */
-    public KoyebWaitTimeoutException(String snapshotId, @Nullable Snapshot lastSnapshot, Duration waited, String goal) {
+    public KoyebWaitTimeoutException(String snapshotId, @Nullable Snapshot lastSnapshot, Duration waited, String goal,
+            KoyebErrorDetails details) {
         super("gave up waiting for snapshot " + (snapshotId.isEmpty() ? "(not created yet)" : snapshotId) + " to reach "
                 + goal + " after " + waited.toMillis() + " ms; last status seen: "
-                + (lastSnapshot == null ? "none" : String.valueOf(lastSnapshot.status())));
+                + (lastSnapshot == null ? "none" : String.valueOf(lastSnapshot.status())), details, null);
         this.snapshotId = snapshotId;
         this.lastSnapshot = lastSnapshot;
         this.waited = waited;

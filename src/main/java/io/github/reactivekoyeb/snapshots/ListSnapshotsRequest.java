@@ -132,24 +132,15 @@ public final class ListSnapshotsRequest {
     }
 
     /**
-     * How many page requests this request keeps in flight ahead of demand, when it sets it.
+     * How many page requests this request keeps in flight ahead of demand, shaped like
+     * {@link #pageSize()}.
      *
-     * @return 0 to {@value #MAX_READ_AHEAD}; 0 when not set (then the client's default read-ahead
-     *     applies, itself 0 unless configured: see {@link #readAheadIfSet()})
+     * @return 0 to {@value #MAX_READ_AHEAD}, or empty when the request sets none and the client's
+     *     default ({@code ReactiveSnapshotsClient.Builder.defaultReadAhead}, Boot's
+     *     {@code koyeb.snapshots.read-ahead}, itself 0 unless configured) applies
      * @see Builder#readAhead(int)
      */
-    public int readAhead() {
-        return Math.max(0, readAhead);
-    }
-
-    /**
-     * The read-ahead this request sets, or empty when it sets none and the client's default
-     * ({@code ReactiveSnapshotsClient.Builder.defaultReadAhead}, Boot's
-     * {@code koyeb.snapshots.read-ahead}) applies.
-     *
-     * @return the read-ahead, or empty
-     */
-    public OptionalInt readAheadIfSet() {
+    public OptionalInt readAhead() {
         return readAhead < 0 ? OptionalInt.empty() : OptionalInt.of(readAhead);
     }
 

@@ -1,7 +1,6 @@
 package io.github.reactivekoyeb.snapshots;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,30 +109,6 @@ public final class ProxySettings {
      */
     public @Nullable String nonProxyHosts() {
         return nonProxyHosts;
-    }
-
-    /**
-     * {@link #nonProxyHosts()} as a regular expression ({@code *} any characters, {@code |}
-     * alternatives), as Reactor Netty takes it.
-     *
-     * @return the expression, or null for none
-     */
-    public @Nullable String nonProxyHostsRegex() {
-        if (nonProxyHosts == null) {
-            return null;
-        }
-        StringBuilder regex = new StringBuilder();
-        for (String glob : nonProxyHosts.split("\\|")) {
-            String trimmed = glob.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            if (regex.length() > 0) {
-                regex.append('|');
-            }
-            regex.append(Pattern.quote(trimmed).replace("*", "\\E.*\\Q"));
-        }
-        return regex.toString();
     }
 
     @Override

@@ -215,7 +215,8 @@ public final class RetryBudget {
 
         private static int atLeast(int value, int min, String name) {
             if (value < min) {
-                throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
+                throw new IllegalArgumentException(name + (min == 0 ? " must not be negative" : " must be at least " + min)
+                        + ", was " + value);
             }
             return value;
         }

@@ -180,8 +180,8 @@ class ReadAheadTest extends FakeServerTest {
         LazinessTest.sleep(200);
         assertThat(server.requestCount()).as("a request that sets 0 keeps 0").isEqualTo(1);
         explicit.dispose();
-        assertThat(ListSnapshotsRequest.all().readAheadIfSet()).isEmpty();
-        assertThat(request(100, 0).readAheadIfSet()).hasValue(0);
+        assertThat(ListSnapshotsRequest.all().readAhead()).isEmpty();
+        assertThat(request(100, 0).readAhead()).hasValue(0);
         assertThatThrownBy(() -> clientBuilder().defaultReadAhead(17)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("readAhead must be between 0 and 16");
     }
@@ -190,7 +190,7 @@ class ReadAheadTest extends FakeServerTest {
     void readAheadOutsideZeroToSixteenIsRejected() {
         assertThatThrownBy(() -> ListSnapshotsRequest.builder().readAhead(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListSnapshotsRequest.builder().readAhead(17)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(ListSnapshotsRequest.builder().build().readAhead()).isZero();
-        assertThat(ListSnapshotsRequest.builder().readAhead(16).build().readAhead()).isEqualTo(16);
+        assertThat(ListSnapshotsRequest.builder().build().readAhead()).isEmpty();
+        assertThat(ListSnapshotsRequest.builder().readAhead(16).build().readAhead()).hasValue(16);
     }
 }

@@ -69,7 +69,9 @@ class WaiterHttpTest extends FakeServerTest {
         client().deleteSnapshot(created.id()).block(TIMEOUT);
         long start = System.nanoTime();
         StepVerifier.create(client().awaitSnapshotStatus(created.id(), SnapshotStatus.AVAILABLE, Duration.ofMinutes(1)))
-                .expectError(KoyebUnexpectedStatusException.class)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(KoyebUnexpectedStatusException.class)
+                        .isInstanceOf(KoyebException.class)
+                        .satisfies(u -> assertThat(((KoyebException) u).path()).isEqualTo("/v1/snapshots/" + created.id())))
                 .verify(TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
@@ -82,6 +84,11 @@ class WaiterHttpTest extends FakeServerTest {
                 .expectErrorSatisfies(e -> {
                     assertThat(e).isInstanceOf(KoyebWaitTimeoutException.class);
                     assertThat(((KoyebWaitTimeoutException) e).lastSnapshot().status()).isEqualTo(SnapshotStatus.CREATING);
+                    // a KoyebException like the others: the poll it was making, and the polls it sent
+                    KoyebException koyeb = (KoyebException) e;
+                    assertThat(koyeb.method()).isEqualTo("GET");
+                    assertThat(koyeb.path()).isEqualTo("/v1/snapshots/" + created.id());
+                    assertThat(koyeb.attempts()).isBetween(1, (int) polls() + 1);
                 })
                 .verify(TIMEOUT);
     }

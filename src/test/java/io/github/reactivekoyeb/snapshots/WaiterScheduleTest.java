@@ -44,8 +44,8 @@ class WaiterScheduleTest {
                 long t = now();
                 polls.add(t);
                 Snapshot s = state.apply(t);
-                return s == null ? Mono.error(new KoyebNotFoundException(404, "GET", "/v1/snapshots/" + id, "not_found",
-                        "gone", "", 1, null)) : Mono.just(s);
+                return s == null ? Mono.error(new KoyebNotFoundException(KoyebErrorDetails.builder("GET",
+                        "/v1/snapshots/" + id).statusCode(404).errorCode("not_found").errorMessage("gone").build())) : Mono.just(s);
             });
         }
 

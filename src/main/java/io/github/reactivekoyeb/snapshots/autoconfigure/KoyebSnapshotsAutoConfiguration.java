@@ -2,6 +2,7 @@ package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.RetryReason;
 import io.github.reactivekoyeb.snapshots.TokenProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -45,6 +46,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  *   <li>With Micrometer and a {@code MeterRegistry}, the counters {@code koyeb.snapshots.retries},
  *       {@code koyeb.snapshots.retry.budget.exhausted} and {@code koyeb.snapshots.pages} are
  *       registered on it.</li>
+ *   <li>The properties are applied first, then every {@link ReactiveSnapshotsClientBuilderCustomizer}
+ *       bean, in order: options without a property are set there.</li>
  *   <li>Every bean backs off when the application defines its own.</li>
  * </ul>
  */
@@ -75,16 +78,20 @@ public class KoyebSnapshotsAutoConfiguration {
     }
 
     /**
-     * The token from the properties or the environment, or null when both are blank.
+     * The token from the properties or the environment, or null when both are blank: what the
+     * conditions see before the properties are bound.
      *
      * @param environment the environment
      * @return the token, or null
      */
     static @Nullable String resolveToken(Environment environment) {
         String token = environment.getProperty(KoyebSnapshotsProperties.PREFIX + ".token");
-        if (token == null || token.isBlank()) {
-            token = environment.getProperty(TOKEN_ENVIRONMENT_VARIABLE);
-        }
+        return token == null || token.isBlank() ? environmentToken(environment) : token.trim();
+    }
+
+    /** The {@value #TOKEN_ENVIRONMENT_VARIABLE} fallback, or null when it is blank. */
+    static @Nullable String environmentToken(Environment environment) {
+        String token = environment.getProperty(TOKEN_ENVIRONMENT_VARIABLE);
         return token == null || token.isBlank() ? null : token.trim();
     }
 
@@ -97,23 +104,18 @@ public class KoyebSnapshotsAutoConfiguration {
         @ConditionalOnMissingBean
         ReactiveSnapshotsClient reactiveSnapshotsClient(KoyebSnapshotsProperties properties, Environment environment,
                 ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<ClientEventListener> listeners,
-                ObjectProvider<TokenProvider> tokenProvider, ObjectProvider<SslBundles> sslBundles) {
-            ReactiveSnapshotsClient.Builder builder = ReactiveSnapshotsClient.builder()
-                    .baseUrl(properties.getBaseUrl())
-                    .token(resolveToken(environment))
-                    .responseTimeout(properties.getResponseTimeout())
-                    .defaultPageSize(properties.getPageSize())
-                    .compression(properties.isCompression())
-                    .defaultReadAhead(properties.getReadAhead())
-                    .retryPolicy(properties.toRetryPolicy());
+                ObjectProvider<TokenProvider> tokenProvider, ObjectProvider<SslBundles> sslBundles,
+                ObjectProvider<ReactiveSnapshotsClientBuilderCustomizer> customizers) {
+            ReactiveSnapshotsClient.Builder builder = ReactiveSnapshotsClient.builder();
+            properties.applyTo(builder);
+            String token = properties.getToken();
+            if (token == null || token.isBlank()) {
+                builder.token(environmentToken(environment));
+            }
             webClientBuilder.ifAvailable(builder::webClientBuilder);
             // the TokenConfigured condition has seen a provider bean: one (or a @Primary one) is used,
             // and several fail start-up rather than build a client that sends no token
             tokenProvider.ifAvailable(builder::tokenProvider);
-            io.github.reactivekoyeb.snapshots.ProxySettings proxy = properties.toProxySettings();
-            if (proxy != null) {
-                builder.proxy(proxy);
-            }
             String bundle = properties.getSsl().getBundle();
             if (bundle != null && !bundle.isBlank()) {
                 SslBundles bundles = sslBundles.getIfAvailable();
@@ -127,6 +129,7 @@ public class KoyebSnapshotsAutoConfiguration {
             if (!all.isEmpty()) {
                 builder.eventListener(all.size() == 1 ? all.get(0) : new CompositeListener(all));
             }
+            customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             return builder.build();
         }
     }
@@ -195,7 +198,7 @@ public class KoyebSnapshotsAutoConfiguration {
     /** Fans events out to several listeners. */
     record CompositeListener(List<ClientEventListener> listeners) implements ClientEventListener {
         @Override
-        public void onRetry(String method, String uriTemplate, String reason, int retry, Duration delay) {
+        public void onRetry(String method, String uriTemplate, RetryReason reason, int retry, Duration delay) {
             for (ClientEventListener l : listeners) {
                 l.onRetry(method, uriTemplate, reason, retry, delay);
             }
@@ -209,7 +212,7 @@ public class KoyebSnapshotsAutoConfiguration {
         }
 
         @Override
-        public void onRetryBudgetExhausted(String method, String uriTemplate, String reason) {
+        public void onRetryBudgetExhausted(String method, String uriTemplate, RetryReason reason) {
             for (ClientEventListener l : listeners) {
                 l.onRetryBudgetExhausted(method, uriTemplate, reason);
             }

@@ -1,20 +1,22 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
-import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * The {@code koyeb.snapshots.*} properties. Checked when they are bound, at start-up, without a
- * Bean Validation provider: a bad value fails start-up with a message naming the full property.
+ * The {@code koyeb.snapshots.*} properties: a plain bean, mapped onto the client's builder by
+ * {@link #applyTo(ReactiveSnapshotsClient.Builder)}. They are checked when they are bound, at
+ * start-up, by that same mapping: each value goes through the builder or domain type that takes
+ * it ({@code RetryPolicy}, {@code RetryBudget}, {@code ProxySettings}, ...), and a value it
+ * rejects fails start-up with its own message, named by the full property (no Bean Validation
+ * provider needed, the same on every Boot line). Options without a property are set by a
+ * {@link ReactiveSnapshotsClientBuilderCustomizer} bean.
  */
 @ConfigurationProperties(prefix = KoyebSnapshotsProperties.PREFIX)
 public class KoyebSnapshotsProperties implements Validator {
@@ -183,29 +185,6 @@ public class KoyebSnapshotsProperties implements Validator {
     }
 
     /**
-     * The proxy these properties describe.
-     *
-     * @return the settings, or null for a direct connection
-     */
-    public io.github.reactivekoyeb.snapshots.@Nullable ProxySettings toProxySettings() {
-        if (proxy.useSystemProperties) {
-            return io.github.reactivekoyeb.snapshots.ProxySettings.fromSystemProperties();
-        }
-        String host = proxy.host;
-        if (host == null || host.isBlank()) {
-            return null;
-        }
-        var builder = io.github.reactivekoyeb.snapshots.ProxySettings.http(host, proxy.port);
-        if (proxy.username != null && proxy.password != null) {
-            builder.credentials(proxy.username, proxy.password);
-        }
-        if (proxy.nonProxyHosts != null && !proxy.nonProxyHosts.isBlank()) {
-            builder.nonProxyHosts(proxy.nonProxyHosts);
-        }
-        return builder.build();
-    }
-
-    /**
      * The HTTPS trust settings.
      *
      * @return the nested settings
@@ -215,16 +194,26 @@ public class KoyebSnapshotsProperties implements Validator {
     }
 
     /**
+     * Sets these properties on a client builder: the base URL, the token (when one is set here),
+     * the timeouts, paging, compression, the retry policy and the proxy. The SSL bundle, the
+     * {@code KOYEB_API_TOKEN} fallback and the beans are the auto-configuration's.
+     *
+     * @param builder the builder
+     * @throws IllegalArgumentException if a value is invalid (the properties' validation, at bind
+     *     time, reports it first)
+     */
+    public void applyTo(ReactiveSnapshotsClient.Builder builder) {
+        PropertiesBinding.apply(this, builder, PropertiesBinding.THROWING);
+    }
+
+    /**
      * The retry policy these properties describe.
      *
      * @return a new policy
+     * @throws IllegalArgumentException if a value is invalid
      */
     public RetryPolicy toRetryPolicy() {
-        Retry.Budget b = retry.budget;
-        RetryBudget budget = b.enabled ? RetryBudget.builder().maxTokens(b.maxTokens).retryCost(b.retryCost)
-                .timeoutCost(b.timeoutCost).successRefill(b.successRefill).build() : RetryBudget.unlimited();
-        return RetryPolicy.builder().maxRetries(retry.maxRetries).initialBackoff(retry.initialBackoff)
-                .maxBackoff(retry.maxBackoff).budget(budget).build();
+        return PropertiesBinding.retryPolicy(this, PropertiesBinding.THROWING);
     }
 
     @Override
@@ -234,75 +223,7 @@ public class KoyebSnapshotsProperties implements Validator {
 
     @Override
     public void validate(Object target, Errors errors) {
-        KoyebSnapshotsProperties p = (KoyebSnapshotsProperties) target;
-        if (!isHttpUrl(p.baseUrl)) {
-            errors.rejectValue("baseUrl", "invalid", PREFIX + ".base-url must be an absolute http(s) URL without a query");
-        }
-        if (p.responseTimeout == null || p.responseTimeout.isZero() || p.responseTimeout.isNegative()) {
-            errors.rejectValue("responseTimeout", "invalid", PREFIX + ".response-timeout must be positive");
-        }
-        if (p.pageSize < ListSnapshotsRequest.MIN_PAGE_SIZE || p.pageSize > ListSnapshotsRequest.MAX_PAGE_SIZE) {
-            errors.rejectValue("pageSize", "range", PREFIX + ".page-size must be between "
-                    + ListSnapshotsRequest.MIN_PAGE_SIZE + " and " + ListSnapshotsRequest.MAX_PAGE_SIZE);
-        }
-        if (p.readAhead < 0 || p.readAhead > ListSnapshotsRequest.MAX_READ_AHEAD) {
-            errors.rejectValue("readAhead", "range", PREFIX + ".read-ahead must be between 0 and "
-                    + ListSnapshotsRequest.MAX_READ_AHEAD);
-        }
-        if (p.retry.maxRetries < 0) {
-            errors.rejectValue("retry.maxRetries", "range", PREFIX + ".retry.max-retries must not be negative");
-        }
-        if (!positive(p.retry.initialBackoff)) {
-            errors.rejectValue("retry.initialBackoff", "invalid", PREFIX + ".retry.initial-backoff must be positive");
-        }
-        if (!positive(p.retry.maxBackoff)) {
-            errors.rejectValue("retry.maxBackoff", "invalid", PREFIX + ".retry.max-backoff must be positive");
-        }
-        if (p.proxy.host != null && !p.proxy.host.isBlank() && (p.proxy.port < 1 || p.proxy.port > 65535)) {
-            errors.rejectValue("proxy.port", "range", PREFIX + ".proxy.port must be between 1 and 65535");
-        }
-        if ((p.proxy.username == null) != (p.proxy.password == null)) {
-            // an object error: a field error would quote the rejected value, here maybe the password
-            errors.reject("invalid", PREFIX + ".proxy.username and " + PREFIX + ".proxy.password go together");
-        }
-        Retry.Budget b = p.retry.budget;
-        if (b.maxTokens < 1) {
-            errors.rejectValue("retry.budget.maxTokens", "range", PREFIX + ".retry.budget.max-tokens must be at least 1");
-        }
-        if (b.retryCost < 1) {
-            errors.rejectValue("retry.budget.retryCost", "range", PREFIX + ".retry.budget.retry-cost must be at least 1");
-        }
-        if (b.timeoutCost < 1) {
-            errors.rejectValue("retry.budget.timeoutCost", "range",
-                    PREFIX + ".retry.budget.timeout-cost must be at least 1");
-        }
-        if (b.successRefill < 0) {
-            errors.rejectValue("retry.budget.successRefill", "range",
-                    PREFIX + ".retry.budget.success-refill must not be negative");
-        }
-        String t = p.token;
-        if (t != null && !t.isBlank() && t.trim().chars().anyMatch(Character::isISOControl)) {
-            // an object error, not a field error: Spring and Boot would quote a field's rejected
-            // value, here the token, in the exception and in the start-up failure report
-            errors.reject("invalid", PREFIX + ".token must not contain control characters");
-        }
-    }
-
-    private static boolean positive(@Nullable Duration d) {
-        return d != null && !d.isZero() && !d.isNegative();
-    }
-
-    private static boolean isHttpUrl(@Nullable String value) {
-        if (value == null || value.isBlank()) {
-            return false;
-        }
-        try {
-            URI uri = new URI(value.trim());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
+        PropertiesBinding.validate((KoyebSnapshotsProperties) target, errors);
     }
 
     @Override

@@ -1,11 +1,10 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
+import io.github.reactivekoyeb.snapshots.RetryReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The client's events as Micrometer counters: {@code koyeb.snapshots.retries} tagged
@@ -24,47 +23,38 @@ public final class MicrometerClientEventListener implements ClientEventListener 
     /** Failures not retried because the client's retry budget was exhausted, tagged {@code reason}: {@value}. */
     public static final String RETRY_BUDGET_EXHAUSTED = "koyeb.snapshots.retry.budget.exhausted";
 
-    private final MeterRegistry registry;
     private final Counter pages;
-    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
-    private final Map<String, Counter> budgetExhausted = new ConcurrentHashMap<>();
+    // by RetryReason.ordinal(), every reason registered up front
+    private final Counter[] retries = new Counter[RetryReason.values().length];
+    private final Counter[] budgetExhausted = new Counter[RetryReason.values().length];
 
     /**
-     * Registers the counters (the documented retry reasons at zero) on the registry.
+     * Registers the counters on the registry, one per {@link RetryReason} at zero.
      *
      * @param registry the application's registry
      */
     public MicrometerClientEventListener(MeterRegistry registry) {
-        this.registry = registry;
         this.pages = Counter.builder(PAGES).description("Pages of snapshot listings fetched").register(registry);
-        for (String reason : new String[] {"503", "429", "connect"}) {
-            retryCounter(reason);
-            budgetExhaustedCounter(reason);
+        for (RetryReason reason : RetryReason.values()) {
+            retries[reason.ordinal()] = Counter.builder(RETRIES)
+                    .description("Requests to the Koyeb Snapshots API sent again, by reason")
+                    .tag("reason", reason.tag())
+                    .register(registry);
+            budgetExhausted[reason.ordinal()] = Counter.builder(RETRY_BUDGET_EXHAUSTED)
+                    .description("Failures not retried because the client's retry budget was exhausted, by reason")
+                    .tag("reason", reason.tag())
+                    .register(registry);
         }
     }
 
-    private Counter retryCounter(String reason) {
-        return retries.computeIfAbsent(reason, r -> Counter.builder(RETRIES)
-                .description("Requests to the Koyeb Snapshots API sent again, by reason")
-                .tag("reason", r)
-                .register(registry));
-    }
-
-    private Counter budgetExhaustedCounter(String reason) {
-        return budgetExhausted.computeIfAbsent(reason, r -> Counter.builder(RETRY_BUDGET_EXHAUSTED)
-                .description("Failures not retried because the client's retry budget was exhausted, by reason")
-                .tag("reason", r)
-                .register(registry));
+    @Override
+    public void onRetryBudgetExhausted(String method, String uriTemplate, RetryReason reason) {
+        budgetExhausted[reason.ordinal()].increment();
     }
 
     @Override
-    public void onRetryBudgetExhausted(String method, String uriTemplate, String reason) {
-        budgetExhaustedCounter(reason).increment();
-    }
-
-    @Override
-    public void onRetry(String method, String uriTemplate, String reason, int retry, Duration delay) {
-        retryCounter(reason).increment();
+    public void onRetry(String method, String uriTemplate, RetryReason reason, int retry, Duration delay) {
+        retries[reason.ordinal()].increment();
     }
 
     @Override

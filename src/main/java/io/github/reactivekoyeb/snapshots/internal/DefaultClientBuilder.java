@@ -7,9 +7,7 @@ import io.github.reactivekoyeb.snapshots.ProxySettings;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.TokenProvider;
-import io.netty.channel.ChannelOption;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,20 +16,14 @@ import java.util.Objects;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.netty.http.Http11SslContextSpec;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
-import reactor.netty.transport.ProxyProvider;
 
 /**
  * The builder behind {@link ReactiveSnapshotsClient#builder()}.
  *
- * <p>Without an application {@code WebClient.Builder} the client gets its own Reactor Netty
- * connection pool, named {@value ConnectionPoolSettings#POOL_NAME}, with the limits of its
- * {@link ConnectionPoolSettings}. Reactor Netty's own retry is off, so that a create is never
- * sent twice behind the client's back.
+ * <p>Without an application {@code WebClient.Builder}, or with custom trust or a proxy, the
+ * client gets a {@link Connector} of its own. Every setting is checked when it is set, with the
+ * domain types' own messages: the Boot properties are bound through this builder too.
  */
 public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Builder {
 
@@ -53,7 +45,6 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     private @Nullable ProxySettings proxy;
     private ConnectionPoolSettings pool = ConnectionPoolSettings.defaults();
     private ClientEventListener listener = ClientEventListener.NONE;
-    private Clock clock = Clock.systemUTC();
 
     /** Use {@link ReactiveSnapshotsClient#builder()}. */
     public DefaultClientBuilder() {
@@ -61,37 +52,17 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
 
     @Override
     public DefaultClientBuilder baseUrl(String baseUrl) {
-        Objects.requireNonNull(baseUrl, "baseUrl");
-        URI uri;
-        try {
-            uri = new URI(baseUrl.trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("baseUrl is not a valid URL: " + e.getMessage(), e);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL, was " + baseUrl);
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("baseUrl must not have a query, a fragment or user info");
-        }
-        String normalized = uri.toString();
-        while (normalized.endsWith("/")) {
-            normalized = normalized.substring(0, normalized.length() - 1);
-        }
-        this.baseUrl = normalized;
+        this.baseUrl = Checks.baseUrl(baseUrl);
         return this;
     }
 
     @Override
     public DefaultClientBuilder token(@Nullable String token) {
         if (token != null) {
-            if (token.isBlank()) {
-                throw new IllegalArgumentException("token must not be blank (pass null for no token)");
-            }
-            if (Text.hasControlCharacter(token)) {
+            String problem = Checks.tokenProblem(token);
+            if (problem != null) {
                 // the message never quotes the token
-                throw new IllegalArgumentException("token must not contain control characters (CR, LF, ...)");
+                throw new IllegalArgumentException("token " + problem + " (pass null for no token)");
             }
         }
         this.token = token;
@@ -134,7 +105,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     @Override
     public DefaultClientBuilder defaultReadAhead(int pages) {
         // the request builder holds the one range check
-        this.defaultReadAhead = ListSnapshotsRequest.builder().readAhead(pages).build().readAhead();
+        this.defaultReadAhead = ListSnapshotsRequest.builder().readAhead(pages).build().readAhead().orElseThrow();
         return this;
     }
 
@@ -189,17 +160,6 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         return this;
     }
 
-    /**
-     * The clock {@code Retry-After} dates are measured against; for tests.
-     *
-     * @param clock the clock
-     * @return this builder
-     */
-    public DefaultClientBuilder clock(Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-        return this;
-    }
-
     @Override
     public ReactiveSnapshotsClient build() {
         URI uri = URI.create(baseUrl);
@@ -207,56 +167,14 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
             throw new IllegalStateException("refusing to send the token over plain http to " + uri.getHost()
                     + ": use https, or allowInsecureHttp(true) if you really mean it");
         }
-        WebClient.Builder builder;
-        Runnable onClose = () -> { };
-        PoolMetrics poolMetrics = null;
-        if (webClientBuilder != null) {
-            builder = webClientBuilder.clone();
-        } else {
-            builder = WebClient.builder();
-        }
+        WebClient.Builder builder = webClientBuilder != null ? webClientBuilder.clone() : WebClient.builder();
         // the client's own connector: without an application builder, or with custom trust or a
         // proxy, which only a connector can carry (the application's filters, codecs and
         // observation stay)
-        if (webClientBuilder == null || trust != null || proxy != null) {
-            PoolMetrics metrics = new PoolMetrics();
-            poolMetrics = metrics;
-            ConnectionProvider provider = ConnectionProvider.builder(ConnectionPoolSettings.POOL_NAME)
-                    .maxConnections(pool.maxConnections())
-                    .pendingAcquireMaxCount(pool.pendingAcquireMaxCount())
-                    .pendingAcquireTimeout(pool.pendingAcquireTimeout())
-                    .maxIdleTime(pool.maxIdleTime())
-                    .maxLifeTime(pool.maxLifeTime())
-                    .evictInBackground(pool.maxIdleTime())
-                    .metrics(true, () -> metrics)
-                    .build();
-            HttpClient httpClient = HttpClient.create(provider)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) pool.connectTimeout().toMillis())
-                    .disableRetry(true);
-            TrustManagerFactory trusted = trust;
-            if (trusted != null) {
-                httpClient = httpClient.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient()
-                        .configure(ssl -> ssl.trustManager(trusted))));
-            }
-            ProxySettings through = proxy;
-            if (through != null) {
-                httpClient = through.isFromSystemProperties() ? httpClient.proxyWithSystemProperties()
-                        : httpClient.proxy(spec -> {
-                            var address = spec.type(ProxyProvider.Proxy.HTTP).host(Objects.requireNonNull(through.host()))
-                                    .port(through.port());
-                            String user = through.username();
-                            String password = through.password();
-                            if (user != null && password != null) {
-                                address.username(user).password(name -> password);
-                            }
-                            String bypass = through.nonProxyHostsRegex();
-                            if (bypass != null) {
-                                address.nonProxyHosts(bypass);
-                            }
-                        });
-            }
-            builder.clientConnector(new ReactorClientHttpConnector(httpClient));
-            onClose = () -> provider.disposeLater().subscribe();
+        Connector own = webClientBuilder == null || trust != null || proxy != null
+                ? Connector.create(pool, trust, proxy) : null;
+        if (own != null) {
+            builder.clientConnector(own.connector());
         }
         // an application's default Authorization (meant for another API) must never reach Koyeb,
         // and Spring must never log our request headers, whatever the application enabled
@@ -265,10 +183,12 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // read the version resource and load the JSON reading and writing classes here, on the
         // caller's thread, never lazily on an event loop
         WireJson.get();
-        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, token, tokenProvider, ClientVersion.USER_AGENT, compression,
-                retryPolicy, responseTimeout, maxResponseSize, clock, listener);
-        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener, onClose, poolMetrics,
-                defaultReadAhead);
+        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, new TokenSource(token, tokenProvider),
+                ClientVersion.USER_AGENT, compression, retryPolicy, responseTimeout, maxResponseSize, Clock.systemUTC(),
+                listener);
+        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener,
+                own == null ? () -> { } : () -> own.pool().disposeLater().subscribe(),
+                own == null ? null : own.metrics(), defaultReadAhead);
     }
 
     static boolean isLoopback(@Nullable String host) {

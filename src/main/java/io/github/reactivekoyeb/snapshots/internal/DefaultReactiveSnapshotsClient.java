@@ -84,7 +84,7 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
         int pageSize = request.pageSize().orElse(defaultPageSize);
         String filters = filterQuery(request);
         return new Pager(offset -> fetchPage(filters, pageSize, offset), request.startOffset(), pageSize,
-                request.readAheadIfSet().orElse(defaultReadAhead));
+                request.readAhead().orElse(defaultReadAhead));
     }
 
     private Mono<SnapshotPage> fetchPage(String filters, int pageSize, long offset) {
@@ -116,7 +116,7 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
         List<Snapshot> snapshots = reply.snapshots() == null ? List.of() : reply.snapshots();
         for (Snapshot snapshot : snapshots) {
             if (snapshot == null) {
-                throw new HttpExchanger.MalformedReplyException("snapshots holds a null element");
+                throw new MalformedReplyException("snapshots holds a null element");
             }
         }
         long pageOffset = reply.offset() == null || reply.offset() < 0 ? offset : reply.offset();
@@ -127,7 +127,7 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
     private static Snapshot readSnapshot(InputStream in) {
         WireJson.SnapshotReply reply = WireJson.get().readSnapshotReply(in);
         if (reply == null || reply.snapshot() == null) {
-            throw new HttpExchanger.MalformedReplyException("reply has no snapshot");
+            throw new MalformedReplyException("reply has no snapshot");
         }
         return reply.snapshot();
     }

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ListSnapshotsReply(
+record ListSnapshotsReply(
         @JsonProperty("snapshots") @Nullable List<Snapshot> snapshots,
         @JsonProperty("limit") @Nullable Long limit,
         @JsonProperty("offset") @Nullable Long offset,

@@ -12,7 +12,7 @@ import reactor.netty.resources.ConnectionProvider;
  * address), kept without Micrometer: for the tests that check that no connection stays acquired
  * after a fault, a cancel or a timeout, and for diagnostics.
  */
-public final class PoolMetrics implements ConnectionProvider.MeterRegistrar {
+final class PoolMetrics implements ConnectionProvider.MeterRegistrar {
 
     private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
 

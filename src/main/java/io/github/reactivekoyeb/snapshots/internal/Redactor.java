@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * Keeps the token out of every text the client produces from what a server sent back: error
  * snippets, error messages, exception messages and causes. One instance per client.
  */
-public final class Redactor {
+final class Redactor {
 
     /** What a masked token reads as. */
     public static final String MASK = "[REDACTED]";

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * Reads an HTTP {@code Retry-After} header (RFC 9110 §10.2.3): either a number of seconds or an
  * HTTP date. The result is not capped here; the retry strategy caps it by {@code maxBackoff}.
  */
-public final class RetryAfter {
+final class RetryAfter {
 
     private RetryAfter() {
     }

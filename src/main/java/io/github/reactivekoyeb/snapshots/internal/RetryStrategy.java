@@ -1,15 +1,19 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
+import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.KoyebApiException;
 import io.github.reactivekoyeb.snapshots.KoyebRateLimitException;
 import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
 import io.github.reactivekoyeb.snapshots.KoyebTransportException;
 import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.github.reactivekoyeb.snapshots.RetryReason;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -31,26 +35,39 @@ import reactor.util.retry.Retry;
  */
 final class RetryStrategy extends Retry {
 
-    /** Why a try is retried, also the {@code reason} tag of the retry metric. */
-    enum Reason {
-        SERVICE_UNAVAILABLE("503"), RATE_LIMITED("429"), CONNECT("connect"), TIMEOUT("timeout"),
-        CONNECTION_CLOSED("connection_closed");
-
-        final String tag;
-
-        Reason(String tag) {
-            this.tag = tag;
-        }
-    }
+    private static final Log log = LogFactory.getLog("io.github.reactivekoyeb.snapshots.http");
 
     /** Told about every retry before its wait starts; for logs and metrics. */
     interface Listener {
         Listener NONE = (request, reason, retry, delay) -> { };
 
-        void onRetry(ApiRequest request, Reason reason, long retry, Duration delay);
+        void onRetry(ApiRequest request, RetryReason reason, long retry, Duration delay);
 
         /** A retry the policy allowed was refused by the budget. */
-        default void onRetryBudgetExhausted(ApiRequest request, Reason reason) {
+        default void onRetryBudgetExhausted(ApiRequest request, RetryReason reason) {
+        }
+
+        /** Logs each event at DEBUG and passes it on to the application's listener. */
+        static Listener logging(ClientEventListener listener) {
+            return new Listener() {
+                @Override
+                public void onRetry(ApiRequest request, RetryReason reason, long retry, Duration delay) {
+                    if (log.isDebugEnabled()) {
+                        log.debug(request.method() + " " + request.uriTemplate() + ": retry " + retry + " ("
+                                + reason.tag() + ") in " + delay.toMillis() + " ms");
+                    }
+                    listener.onRetry(request.method().name(), request.uriTemplate(), reason, (int) retry, delay);
+                }
+
+                @Override
+                public void onRetryBudgetExhausted(ApiRequest request, RetryReason reason) {
+                    if (log.isDebugEnabled()) {
+                        log.debug(request.method() + " " + request.uriTemplate() + ": not retried (" + reason.tag()
+                                + "), the retry budget is exhausted");
+                    }
+                    listener.onRetryBudgetExhausted(request.method().name(), request.uriTemplate(), reason);
+                }
+            };
         }
     }
 
@@ -87,7 +104,7 @@ final class RetryStrategy extends Retry {
         return signals.concatMap(signal -> {
             Throwable failure = signal.failure();
             long retriesSoFar = signal.totalRetries();
-            Reason reason = reasonToRetry(failure, request.resendable());
+            RetryReason reason = reasonToRetry(failure, request.resendable());
             if (reason == null || retriesSoFar >= policy.maxRetries()) {
                 return Mono.error(failure);
             }
@@ -99,9 +116,8 @@ final class RetryStrategy extends Retry {
             }
             int cost = bucket.costOf(reason);
             if (!bucket.tryAcquire(cost)) {
-                ExceptionMarks.markRetryBudgetExhausted(failure);
                 listener.onRetryBudgetExhausted(request, reason);
-                return Mono.error(failure);
+                return Mono.error(ExceptionFactory.withRetryBudgetExhausted(failure));
             }
             lastRetryCost.set(cost);
             listener.onRetry(request, reason, retriesSoFar + 1, delay);
@@ -117,21 +133,21 @@ final class RetryStrategy extends Retry {
      *     server (GET, DELETE), as opposed to create and update
      * @return the reason, or null when it must not be retried
      */
-    static @Nullable Reason reasonToRetry(Throwable failure, boolean resendable) {
+    static @Nullable RetryReason reasonToRetry(Throwable failure, boolean resendable) {
         if (failure instanceof KoyebServiceUnavailableException) {
-            return Reason.SERVICE_UNAVAILABLE;
+            return RetryReason.SERVICE_UNAVAILABLE;
         }
         if (failure instanceof KoyebRateLimitException) {
-            return Reason.RATE_LIMITED;
+            return RetryReason.RATE_LIMITED;
         }
         if (failure instanceof KoyebTransportException transport) {
             switch (transport.reason()) {
                 case CONNECT:
-                    return Reason.CONNECT;
+                    return RetryReason.CONNECT;
                 case RESPONSE_TIMEOUT:
-                    return resendable ? Reason.TIMEOUT : null;
+                    return resendable ? RetryReason.TIMEOUT : null;
                 case CONNECTION_CLOSED:
-                    return resendable ? Reason.CONNECTION_CLOSED : null;
+                    return resendable ? RetryReason.CONNECTION_CLOSED : null;
                 default:
                     return null;
             }

@@ -1,6 +1,7 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
 import io.github.reactivekoyeb.snapshots.RetryBudget;
+import io.github.reactivekoyeb.snapshots.RetryReason;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,8 +19,8 @@ final class RetryTokenBucket {
     }
 
     /** The tokens a retry for this reason takes. */
-    int costOf(RetryStrategy.Reason reason) {
-        return reason == RetryStrategy.Reason.TIMEOUT || reason == RetryStrategy.Reason.CONNECTION_CLOSED
+    int costOf(RetryReason reason) {
+        return reason == RetryReason.TIMEOUT || reason == RetryReason.CONNECTION_CLOSED
                 ? budget.timeoutCost() : budget.retryCost();
     }
 

@@ -1,6 +1,7 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
 import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
+import io.github.reactivekoyeb.snapshots.KoyebErrorDetails;
 import io.github.reactivekoyeb.snapshots.KoyebNotFoundException;
 import io.github.reactivekoyeb.snapshots.KoyebUnexpectedStatusException;
 import io.github.reactivekoyeb.snapshots.KoyebWaitTimeoutException;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -71,9 +73,10 @@ public final class Waiter {
         return Mono.defer(() -> {
             long start = now();
             AtomicReference<@Nullable Snapshot> last = new AtomicReference<>();
-            return until(polls(client, id, options, 0).doOnNext(last::set), condition, target)
-                    .timeout(options.timeout(), Mono.defer(() -> Mono.error(
-                            new KoyebWaitTimeoutException(id, last.get(), elapsed(start), goal))));
+            AtomicInteger sent = new AtomicInteger();
+            return until(polls(client, id, options, 0, sent).doOnNext(last::set), condition, target, id, sent)
+                    .timeout(options.timeout(), Mono.defer(() -> Mono.error(new KoyebWaitTimeoutException(id,
+                            last.get(), elapsed(start), goal, details("GET", id, sent)))));
         });
     }
 
@@ -93,6 +96,7 @@ public final class Waiter {
             long start = now();
             AtomicReference<@Nullable Snapshot> last = new AtomicReference<>();
             AtomicReference<String> id = new AtomicReference<>("");
+            AtomicInteger sent = new AtomicInteger(1);
             return client.createSnapshot(request)
                     .flatMap(created -> {
                         last.set(created);
@@ -101,13 +105,17 @@ public final class Waiter {
                         }
                         id.set(created.id());
                         Flux<Snapshot> states = Flux.concat(Mono.just(created),
-                                polls(client, created.id(), options, 1).doOnNext(last::set));
-                        return until(states, s -> s.status() == SnapshotStatus.AVAILABLE, SnapshotStatus.AVAILABLE);
+                                polls(client, created.id(), options, 1, sent).doOnNext(last::set));
+                        return until(states, s -> s.status() == SnapshotStatus.AVAILABLE, SnapshotStatus.AVAILABLE,
+                                created.id(), sent);
                     })
                     // id is never null; requireNonNullElse is for NullAway's standard mode (JDKs without
                     // JSpecify mode), which reads AtomicReference.get() as nullable whatever the type argument
-                    .timeout(timeout, Mono.defer(() -> Mono.error(new KoyebWaitTimeoutException(
-                            Objects.requireNonNullElse(id.get(), ""), last.get(), elapsed(start), "status AVAILABLE"))));
+                    .timeout(timeout, Mono.defer(() -> {
+                        String known = Objects.requireNonNullElse(id.get(), "");
+                        return Mono.error(new KoyebWaitTimeoutException(known, last.get(), elapsed(start),
+                                "status AVAILABLE", details(known.isEmpty() ? "POST" : "GET", known, sent)));
+                    }));
         });
     }
 
@@ -125,21 +133,22 @@ public final class Waiter {
         return Mono.defer(() -> {
             long start = now();
             AtomicReference<@Nullable Snapshot> last = new AtomicReference<>();
+            AtomicInteger sent = new AtomicInteger(1);
             return client.deleteSnapshot(id)
                     .flatMap(deleted -> {
                         last.set(deleted);
                         if (deleted.status() == SnapshotStatus.DELETED) {
                             return Mono.<Snapshot>empty();
                         }
-                        return polls(client, id, options, 1)
+                        return polls(client, id, options, 1, sent)
                                 .doOnNext(last::set)
                                 .filter(s -> s.status() == SnapshotStatus.DELETED)
                                 .next()
                                 .onErrorResume(KoyebNotFoundException.class, gone -> Mono.empty());
                     })
                     .then()
-                    .timeout(timeout, Mono.defer(() -> Mono.error(
-                            new KoyebWaitTimeoutException(id, last.get(), elapsed(start), "status DELETED"))));
+                    .timeout(timeout, Mono.defer(() -> Mono.error(new KoyebWaitTimeoutException(id, last.get(),
+                            elapsed(start), "status DELETED", details("DELETE", id, sent)))));
         });
     }
 
@@ -158,7 +167,8 @@ public final class Waiter {
             long start = now();
             AtomicReference<@Nullable Snapshot> last = new AtomicReference<>();
             AtomicBoolean timedOut = new AtomicBoolean();
-            Flux<Snapshot> states = polls(client, id, options, 0)
+            AtomicInteger sent = new AtomicInteger();
+            Flux<Snapshot> states = polls(client, id, options, 0, sent)
                     .onErrorResume(KoyebNotFoundException.class, gone -> Flux.empty())
                     .doOnNext(last::set)
                     .distinctUntilChanged()
@@ -166,34 +176,44 @@ public final class Waiter {
             Mono<Long> deadline = Mono.delay(options.timeout()).doOnNext(tick -> timedOut.set(true));
             return states.takeUntilOther(deadline).concatWith(Mono.defer(() -> timedOut.get()
                     ? Mono.error(new KoyebWaitTimeoutException(id, last.get(), elapsed(start),
-                            "status AVAILABLE or DELETED"))
+                            "status AVAILABLE or DELETED", details("GET", id, sent)))
                     : Mono.empty()));
         });
     }
 
     /**
      * Poll {@code first} at once when it is 0, else after its interval; then each next poll after
-     * its own interval, one at a time, for as long as the subscriber wants.
+     * its own interval, one at a time, for as long as the subscriber wants; {@code sent} counts them.
      */
-    static Flux<Snapshot> polls(ReactiveSnapshotsClient client, String id, WaitOptions options, long first) {
+    static Flux<Snapshot> polls(ReactiveSnapshotsClient client, String id, WaitOptions options, long first,
+            AtomicInteger sent) {
         return Flux.range(0, Integer.MAX_VALUE).concatMap(i -> {
             long n = first + i;
-            Mono<Snapshot> poll = client.getSnapshot(id);
+            Mono<Snapshot> poll = Mono.defer(() -> {
+                sent.incrementAndGet();
+                return client.getSnapshot(id);
+            });
             return n == 0 ? poll : Mono.delay(options.intervalBefore(n)).then(poll);
         }, 1);
     }
 
     /** The first state meeting the condition; fails fast when waiting for AVAILABLE is hopeless. */
     private static Mono<Snapshot> until(Flux<Snapshot> states, Predicate<Snapshot> condition,
-            @Nullable SnapshotStatus target) {
+            @Nullable SnapshotStatus target, String id, AtomicInteger sent) {
         return states.<Snapshot>handle((s, sink) -> {
             if (condition.test(s)) {
                 sink.next(s);
             } else if (target == SnapshotStatus.AVAILABLE
                     && (s.status() == SnapshotStatus.DELETING || s.status() == SnapshotStatus.DELETED)) {
-                sink.error(new KoyebUnexpectedStatusException(s, target));
+                sink.error(new KoyebUnexpectedStatusException(s, target, details("GET", id, sent)));
             }
         }).next();
+    }
+
+    /** What a wait's exception says of the request it was making and the requests it sent. */
+    private static KoyebErrorDetails details(String method, String id, AtomicInteger sent) {
+        String path = id.isEmpty() ? "/v1/snapshots" : "/v1/snapshots/" + UriEncoder.encode(id);
+        return KoyebErrorDetails.builder(method, path).attempts(sent.get()).build();
     }
 
     private static long now() {

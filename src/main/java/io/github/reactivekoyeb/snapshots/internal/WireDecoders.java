@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * binding, so nothing here depends on the application's {@code ObjectMapper} or on a Jackson
  * data-binding major version. The rules are those of the wire format: unknown fields skipped,
  * absent fields null, 64-bit integers from numbers or numeric strings, unknown enum values
- * {@code UNKNOWN}. Anything else malformed is a {@link HttpExchanger.MalformedReplyException}
+ * {@code UNKNOWN}. Anything else malformed is a {@link MalformedReplyException}
  * saying what was expected.
  *
  * <p>Only parser methods that every jackson-core 2.10 and later has are used, so that the
@@ -244,7 +244,7 @@ final class WireDecoders {
                 try {
                     return Long.parseLong(value);
                 } catch (NumberFormatException e) {
-                    throw new HttpExchanger.MalformedReplyException(field + " is not a 64-bit integer: \""
+                    throw new MalformedReplyException(field + " is not a 64-bit integer: \""
                             + Text.truncate(value, 40) + "\"");
                 }
             }
@@ -272,13 +272,13 @@ final class WireDecoders {
         try {
             return Rfc3339.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw new HttpExchanger.MalformedReplyException(field + " is not an RFC 3339 timestamp: \""
+            throw new MalformedReplyException(field + " is not an RFC 3339 timestamp: \""
                     + Text.truncate(value, 40) + "\"");
         }
     }
 
-    private static HttpExchanger.MalformedReplyException unexpected(@Nullable JsonToken token, String expected) {
+    private static MalformedReplyException unexpected(@Nullable JsonToken token, String expected) {
         String found = token == null ? "the end of the body" : token.toString();
-        return new HttpExchanger.MalformedReplyException("expected " + expected + ", found " + found);
+        return new MalformedReplyException("expected " + expected + ", found " + found);
     }
 }

@@ -12,9 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,11 +29,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Reading: unknown fields ignored, 64-bit integers from numbers or numeric strings, timestamps
  * read leniently (RFC 3339 with {@code T} or a space, any offset); see {@link WireDecoders}.
- * Writing: null members are left out, timestamps in RFC 3339.
- *
- * <p>Public only for the fake server of the {@code testing} package; not an API.
+ * Writing (the request bodies): null members are left out. The fake server of the
+ * {@code testing} package writes its JSON itself.
  */
-public final class WireJson {
+final class WireJson {
 
     private static final WireJson INSTANCE = new WireJson();
 
@@ -66,16 +63,10 @@ public final class WireJson {
         return new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /**
-     * The shared instance; thread-safe.
-     *
-     * @return the instance
-     */
-    public static WireJson get() {
+    /** The shared instance; thread-safe. */
+    static WireJson get() {
         return INSTANCE;
     }
-
-    // ------------------------------------------------------------------ the client's side
 
     byte[] write(CreateSnapshotRequest request) {
         return bytes(g -> {
@@ -103,14 +94,8 @@ public final class WireJson {
         }
     }
 
-    /**
-     * Reads a list reply; public for the benchmark's floor, which measures this decoder alone.
-     *
-     * @param in the body
-     * @return the reply
-     * @throws RuntimeException a {@code MalformedReplyException} when the body is not a list reply
-     */
-    public ListSnapshotsReply readListReply(InputStream in) {
+    /** Reads a list reply; a {@code MalformedReplyException} when the body is not one. */
+    ListSnapshotsReply readListReply(InputStream in) {
         try (JsonParser p = factory.createParser(in)) {
             return WireDecoders.listReply(p);
         } catch (IOException e) {
@@ -118,11 +103,7 @@ public final class WireJson {
         }
     }
 
-    /**
-     * Reads an error body in any of the API's error shapes.
-     *
-     * @return the parts found, or null when the body is not a JSON object
-     */
+    /** Reads an error body in any of the API's error shapes; null when the body is not a JSON object. */
     @Nullable ErrorBody readErrorBody(String body) {
         try (JsonParser p = factory.createParser(body)) {
             return WireDecoders.errorBody(p);
@@ -131,141 +112,16 @@ public final class WireJson {
         }
     }
 
-    private static HttpExchanger.MalformedReplyException malformed(IOException e) {
+    private static MalformedReplyException malformed(IOException e) {
         // jackson-core's message ends with the source location, which quotes the body: keep it short
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int location = message.indexOf("\n at [");
-        return new HttpExchanger.MalformedReplyException(location < 0 ? message : message.substring(0, location));
-    }
-
-    // ------------------------------------------------------------------ the fake server's side
-
-    /**
-     * {@code {"snapshot": {...}}}, as the API answers get, create, update and delete.
-     *
-     * @param snapshot the snapshot
-     * @param int64AsStrings whether {@code size} is written as a JSON string, as protobuf JSON does
-     * @return the JSON text
-     */
-    public String snapshotReply(Snapshot snapshot, boolean int64AsStrings) {
-        return text(g -> {
-            g.writeStartObject();
-            g.writeFieldName("snapshot");
-            snapshot(g, snapshot, int64AsStrings);
-            g.writeEndObject();
-        });
-    }
-
-    /**
-     * A list reply.
-     *
-     * @param snapshots the page's snapshots
-     * @param limit the limit applied
-     * @param offset the page's offset
-     * @param hasNext whether more follow
-     * @param int64AsStrings whether {@code size}, {@code limit} and {@code offset} are written as
-     *     JSON strings, as protobuf JSON does
-     * @return the JSON text
-     */
-    public String listReply(List<Snapshot> snapshots, long limit, long offset, boolean hasNext,
-            boolean int64AsStrings) {
-        return text(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("snapshots");
-            for (Snapshot snapshot : snapshots) {
-                snapshot(g, snapshot, int64AsStrings);
-            }
-            g.writeEndArray();
-            int64(g, "limit", limit, int64AsStrings);
-            int64(g, "offset", offset, int64AsStrings);
-            g.writeBooleanField("has_next", hasNext);
-            g.writeEndObject();
-        });
-    }
-
-    /**
-     * An error body in the API's {@code ErrorWithFields} shape (without {@code fields} when there
-     * are none).
-     *
-     * @param status the HTTP status, repeated in the body
-     * @param code the error code
-     * @param message the message
-     * @param fields the fields in error
-     * @return the JSON text
-     */
-    public String errorBody(int status, String code, String message, List<ErrorField> fields) {
-        return text(g -> {
-            g.writeStartObject();
-            g.writeNumberField("status", status);
-            g.writeStringField("code", code);
-            g.writeStringField("message", message);
-            if (!fields.isEmpty()) {
-                g.writeArrayFieldStart("fields");
-                for (ErrorField f : fields) {
-                    g.writeStartObject();
-                    field(g, "field", f.field());
-                    field(g, "description", f.description());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            g.writeEndObject();
-        });
-    }
-
-    /**
-     * The string members of a JSON object, such as a request body.
-     *
-     * @param json the text
-     * @return the string members by name (members of other types left out), or null when the text
-     *     is not a JSON object
-     */
-    public @Nullable Map<String, String> readStringFields(String json) {
-        try (JsonParser p = factory.createParser(json)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                return null;
-            }
-            return WireDecoders.stringFields(p);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static void snapshot(JsonGenerator g, Snapshot s, boolean int64AsStrings) throws IOException {
-        g.writeStartObject();
-        field(g, "id", s.id());
-        field(g, "name", s.name());
-        if (s.size() != null) {
-            int64(g, "size", s.size(), int64AsStrings);
-        }
-        field(g, "created_at", s.createdAt());
-        field(g, "updated_at", s.updatedAt());
-        field(g, "deleted_at", s.deletedAt());
-        field(g, "organization_id", s.organizationId());
-        field(g, "parent_volume_id", s.parentVolumeId());
-        field(g, "region", s.region());
-        field(g, "status", s.status() == null ? null : s.status().wireValue());
-        field(g, "type", s.type() == null ? null : s.type().wireValue());
-        g.writeEndObject();
+        return new MalformedReplyException(location < 0 ? message : message.substring(0, location));
     }
 
     private static void field(JsonGenerator g, String name, @Nullable String value) throws IOException {
         if (value != null) {
             g.writeStringField(name, value);
-        }
-    }
-
-    private static void field(JsonGenerator g, String name, @Nullable Instant value) throws IOException {
-        if (value != null) {
-            g.writeStringField(name, value.toString());
-        }
-    }
-
-    private static void int64(JsonGenerator g, String name, long value, boolean asString) throws IOException {
-        if (asString) {
-            g.writeStringField(name, Long.toString(value));
-        } else {
-            g.writeNumberField(name, value);
         }
     }
 
@@ -277,10 +133,6 @@ public final class WireJson {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    private String text(Writer writer) {
-        return new String(bytes(writer), StandardCharsets.UTF_8);
     }
 
     /** Writes one JSON value. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryBudget;
+import io.github.reactivekoyeb.snapshots.RetryReason;
 import io.github.reactivekoyeb.snapshots.TokenProvider;
 import io.github.reactivekoyeb.snapshots.support.BootLine;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
@@ -129,12 +130,56 @@ class KoyebSnapshotsAutoConfigurationTest {
             {"koyeb.snapshots.retry.budget.retry-cost=0", "koyeb.snapshots.retry.budget.retry-cost must be at least 1"},
             {"koyeb.snapshots.retry.budget.timeout-cost=-3", "koyeb.snapshots.retry.budget.timeout-cost must be at least 1"},
             {"koyeb.snapshots.retry.budget.success-refill=-1", "koyeb.snapshots.retry.budget.success-refill must not be negative"},
+            // the builder's own URL check, so what the builder rejects the properties reject too
+            {"koyeb.snapshots.base-url=https://user@app.koyeb.com", "koyeb.snapshots.base-url must not have a query, a fragment or user info"},
+            {"koyeb.snapshots.base-url=https://app.koyeb.com/#x", "koyeb.snapshots.base-url must not have a query, a fragment or user info"},
+            {"koyeb.snapshots.proxy.host=proxy.local,koyeb.snapshots.proxy.port=0", "koyeb.snapshots.proxy.port must be between 1 and 65535, was 0"},
         };
         for (String[] c : cases) {
-            runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, c[0]).run(context -> {
+            runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN).withPropertyValues(c[0].split(","))
+                    .run(context -> {
                 assertThat(context).hasFailed();
                 assertThat(messages(context.getStartupFailure())).as(c[0]).contains(c[1]);
             });
+        }
+    }
+
+    @Test
+    void everyBadValueIsReportedAtOnceInItsDomainTypesWords() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.page-size=0",
+                "koyeb.snapshots.retry.budget.max-tokens=0", "koyeb.snapshots.retry.initial-backoff=0s").run(context -> {
+                    String all = messages(context.getStartupFailure());
+                    assertThat(all).contains("koyeb.snapshots.page-size must be between 1 and 100, was 0",
+                            "koyeb.snapshots.retry.budget.max-tokens must be at least 1, was 0",
+                            "koyeb.snapshots.retry.initial-backoff must be positive, was PT0S");
+                });
+    }
+
+    @Test
+    void builderCustomizerBeansAreAppliedInOrderAfterTheProperties() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.page-size=40")
+                .withUserConfiguration(OrderedCustomizers.class)
+                .run(context -> {
+                    StepVerifier.create(context.getBean(ReactiveSnapshotsClient.class).listSnapshotPages(
+                            io.github.reactivekoyeb.snapshots.ListSnapshotsRequest.all()).take(1))
+                            .expectNextCount(1).expectComplete().verify(TIMEOUT);
+                    // the property set 40, the customizer ordered first 25, the one ordered last 7
+                    assertThat(server.lastRequest().queryParameter("limit")).isEqualTo("7");
+                });
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class OrderedCustomizers {
+        @org.springframework.context.annotation.Bean
+        @org.springframework.core.annotation.Order(1)
+        ReactiveSnapshotsClientBuilderCustomizer first() {
+            return builder -> builder.defaultPageSize(25);
+        }
+
+        @org.springframework.context.annotation.Bean
+        @org.springframework.core.annotation.Order(3)
+        ReactiveSnapshotsClientBuilderCustomizer last() {
+            return builder -> builder.defaultPageSize(7);
         }
     }
 
@@ -164,9 +209,13 @@ class KoyebSnapshotsAutoConfigurationTest {
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .run(context -> {
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
-                    assertThat(registry.get("koyeb.snapshots.retries").tag("reason", "503").counter().count()).isZero();
-                    assertThat(registry.get("koyeb.snapshots.retries").tag("reason", "429").counter().count()).isZero();
-                    assertThat(registry.get("koyeb.snapshots.retries").tag("reason", "connect").counter().count()).isZero();
+                    // every reason is registered at zero before the first retry
+                    for (RetryReason reason : RetryReason.values()) {
+                        assertThat(registry.get("koyeb.snapshots.retries").tag("reason", reason.tag()).counter().count())
+                                .isZero();
+                        assertThat(registry.get("koyeb.snapshots.retry.budget.exhausted").tag("reason", reason.tag())
+                                .counter().count()).isZero();
+                    }
                     ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
                     server.failNext(1, 503);
                     server.failNext(2, 429);

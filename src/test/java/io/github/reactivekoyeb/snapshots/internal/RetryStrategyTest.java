@@ -2,6 +2,7 @@ package io.github.reactivekoyeb.snapshots.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.reactivekoyeb.snapshots.KoyebErrorDetails;
 import io.github.reactivekoyeb.snapshots.KoyebNotFoundException;
 import io.github.reactivekoyeb.snapshots.KoyebRateLimitException;
 import io.github.reactivekoyeb.snapshots.KoyebServerException;
@@ -9,6 +10,7 @@ import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
 import io.github.reactivekoyeb.snapshots.KoyebTransportException;
 import io.github.reactivekoyeb.snapshots.KoyebTransportException.Reason;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.github.reactivekoyeb.snapshots.RetryReason;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
@@ -44,23 +46,22 @@ class RetryStrategyTest {
 
     @Test
     void whatIsRetriedForWhichRequests() {
-        assertThat(RetryStrategy.reasonToRetry(api503(), false)).isEqualTo(RetryStrategy.Reason.SERVICE_UNAVAILABLE);
-        assertThat(RetryStrategy.reasonToRetry(new KoyebRateLimitException(429, "POST", "/v1/snapshots", null, null, null,
-                1, null), false)).isEqualTo(RetryStrategy.Reason.RATE_LIMITED);
-        assertThat(RetryStrategy.reasonToRetry(transport(Reason.CONNECT), false)).isEqualTo(RetryStrategy.Reason.CONNECT);
+        assertThat(RetryStrategy.reasonToRetry(api503(), false)).isEqualTo(RetryReason.SERVICE_UNAVAILABLE);
+        assertThat(RetryStrategy.reasonToRetry(new KoyebRateLimitException(KoyebErrorDetails.builder("POST", "/v1/snapshots").statusCode(429).build()), false)).isEqualTo(RetryReason.RATE_LIMITED);
+        assertThat(RetryStrategy.reasonToRetry(transport(Reason.CONNECT), false)).isEqualTo(RetryReason.CONNECT);
         assertThat(RetryStrategy.reasonToRetry(transport(Reason.CONNECTION_CLOSED), true))
-                .isEqualTo(RetryStrategy.Reason.CONNECTION_CLOSED);
+                .isEqualTo(RetryReason.CONNECTION_CLOSED);
         assertThat(RetryStrategy.reasonToRetry(transport(Reason.RESPONSE_TIMEOUT), true))
-                .isEqualTo(RetryStrategy.Reason.TIMEOUT);
+                .isEqualTo(RetryReason.TIMEOUT);
         // create and update are not resendable
         assertThat(RetryStrategy.reasonToRetry(transport(Reason.CONNECTION_CLOSED), false)).isNull();
         assertThat(RetryStrategy.reasonToRetry(transport(Reason.RESPONSE_TIMEOUT), false)).isNull();
         // never retried
         assertThat(RetryStrategy.reasonToRetry(transport(Reason.MALFORMED_RESPONSE), true)).isNull();
         assertThat(RetryStrategy.reasonToRetry(transport(Reason.RESPONSE_TOO_LARGE), true)).isNull();
-        assertThat(RetryStrategy.reasonToRetry(new KoyebServerException(500, "GET", "/", null, null, null, 1, null), true))
+        assertThat(RetryStrategy.reasonToRetry(new KoyebServerException(KoyebErrorDetails.builder("GET", "/").statusCode(500).build()), true))
                 .isNull();
-        assertThat(RetryStrategy.reasonToRetry(new KoyebNotFoundException(404, "GET", "/", null, null, null, 1, null), true))
+        assertThat(RetryStrategy.reasonToRetry(new KoyebNotFoundException(KoyebErrorDetails.builder("GET", "/").statusCode(404).build()), true))
                 .isNull();
         assertThat(RetryStrategy.reasonToRetry(new IllegalStateException(), true)).isNull();
     }
@@ -85,10 +86,10 @@ class RetryStrategyTest {
     }
 
     private static KoyebServiceUnavailableException api503() {
-        return new KoyebServiceUnavailableException(503, "GET", "/v1/snapshots/a", null, null, null, 1, null);
+        return new KoyebServiceUnavailableException(KoyebErrorDetails.builder("GET", "/v1/snapshots/a").statusCode(503).build());
     }
 
     private static KoyebTransportException transport(Reason reason) {
-        return new KoyebTransportException(reason, "x", "GET", "/v1/snapshots/a", 0, 1, null);
+        return new KoyebTransportException(reason, "x", KoyebErrorDetails.builder("GET", "/v1/snapshots/a").build(), null);
     }
 }

@@ -9,7 +9,7 @@ import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
 import io.github.reactivekoyeb.snapshots.WaitOptions;
-import io.github.reactivekoyeb.snapshots.internal.PoolMetrics;
+import io.github.reactivekoyeb.snapshots.internal.ClientPool;
 import io.github.reactivekoyeb.snapshots.support.BufferLeakAppender;
 import io.github.reactivekoyeb.snapshots.support.NoBufferLeaksExtension;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
@@ -107,10 +107,10 @@ class CancelReachesTheWireTest {
         System.out.printf("%s: %d connection(s) closed %d ms after the cancel%n", name, exchanges, tookMillis);
         assertThat(tookMillis).as("the server saw the connections closed within 100 ms").isLessThan(100);
 
-        await(() -> PoolMetrics.of(client).acquired() == 0);
+        await(() -> ClientPool.of(client).acquired() == 0);
         LockSupport.parkNanos(Duration.ofMillis(150).toNanos());
         assertThat(server.requestCount()).as("nothing is sent after the cancel").isEqualTo(exchanges);
-        assertThat(PoolMetrics.of(client).allocated()).as("the cut connections are not pooled").isZero();
+        assertThat(ClientPool.of(client).allocated()).as("the cut connections are not pooled").isZero();
     }
 
     @Test
@@ -120,10 +120,10 @@ class CancelReachesTheWireTest {
         Disposable first = single.getSnapshot("snap-000001").subscribe();
         await(() -> server.requestCount() == 1);
         Disposable waiting = single.getSnapshot("snap-000002").subscribe();
-        await(() -> PoolMetrics.of(single).pending() == 1);
+        await(() -> ClientPool.of(single).pending() == 1);
         waiting.dispose();
-        await(() -> PoolMetrics.of(single).pending() == 0);
-        await(() -> PoolMetrics.of(single).acquired() == 0); // the first call's reply arrives
+        await(() -> ClientPool.of(single).pending() == 0);
+        await(() -> ClientPool.of(single).acquired() == 0); // the first call's reply arrives
         first.dispose();
         LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         assertThat(server.requestCount()).as("the cancelled call never reached the server").isEqualTo(1);
@@ -173,7 +173,7 @@ class CancelReachesTheWireTest {
                 }, random.nextInt(1_500), TimeUnit.MILLISECONDS);
             }
             assertThat(allCancelled.await(10, TimeUnit.SECONDS)).isTrue();
-            PoolMetrics pool = PoolMetrics.of(client);
+            ClientPool pool = ClientPool.of(client);
             await(() -> pool.acquired() == 0 && pool.pending() == 0);
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastCancel.get());
             System.out.printf("200 listings with read-ahead 4 cancelled at random points: %d requests sent, no"

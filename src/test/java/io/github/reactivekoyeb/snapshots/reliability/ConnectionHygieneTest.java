@@ -8,7 +8,7 @@ import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.Snapshot;
-import io.github.reactivekoyeb.snapshots.internal.PoolMetrics;
+import io.github.reactivekoyeb.snapshots.internal.ClientPool;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
 import java.time.Duration;
@@ -115,16 +115,16 @@ class ConnectionHygieneTest {
                 assertThat(next.id()).as("round %d", round).isEqualTo("snap-000002");
                 assertThat(next.name()).isEqualTo("snapshot-2");
             }
-            awaitNoAcquiredConnection(PoolMetrics.of(single));
+            awaitNoAcquiredConnection(ClientPool.of(single));
         }
     }
 
     private void awaitNoAcquiredConnection() {
-        awaitNoAcquiredConnection(PoolMetrics.of(client));
+        awaitNoAcquiredConnection(ClientPool.of(client));
     }
 
     /** A cut connection closes on its event loop, and a timed-out one after its timeout: up to 2 s. */
-    private static void awaitNoAcquiredConnection(PoolMetrics metrics) {
+    private static void awaitNoAcquiredConnection(ClientPool metrics) {
         for (int i = 0; i < 100 && metrics.acquired() > 0; i++) {
             LazySleep.sleep(20);
         }

@@ -9,6 +9,7 @@ import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.github.reactivekoyeb.snapshots.RetryReason;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
 import java.time.Duration;
@@ -216,8 +217,8 @@ class RetryBudgetTest {
     private static ClientEventListener recording(List<ExhaustedEvent> events) {
         return new ClientEventListener() {
             @Override
-            public void onRetryBudgetExhausted(String method, String uriTemplate, String reason) {
-                events.add(new ExhaustedEvent(method, uriTemplate, reason));
+            public void onRetryBudgetExhausted(String method, String uriTemplate, RetryReason reason) {
+                events.add(new ExhaustedEvent(method, uriTemplate, reason.tag()));
             }
         };
     }

@@ -8,10 +8,11 @@ import io.github.reactivekoyeb.snapshots.KoyebException;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.github.reactivekoyeb.snapshots.RetryReason;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
-import io.github.reactivekoyeb.snapshots.internal.PoolMetrics;
+import io.github.reactivekoyeb.snapshots.internal.ClientPool;
 import io.github.reactivekoyeb.snapshots.support.BufferLeakAppender;
 import io.github.reactivekoyeb.snapshots.support.NoBufferLeaksExtension;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
@@ -99,7 +100,7 @@ class SoakTest {
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
 
             server.clearScript();
-            PoolMetrics pool = PoolMetrics.of(client);
+            ClientPool pool = ClientPool.of(client);
             for (int i = 0; i < 150 && pool.acquired() > 0; i++) {
                 Thread.sleep(20);
             }
@@ -224,12 +225,12 @@ class SoakTest {
     private ClientEventListener counting() {
         return new ClientEventListener() {
             @Override
-            public void onRetry(String method, String uriTemplate, String reason, int retry, Duration delay) {
+            public void onRetry(String method, String uriTemplate, RetryReason reason, int retry, Duration delay) {
                 retries.increment();
             }
 
             @Override
-            public void onRetryBudgetExhausted(String method, String uriTemplate, String reason) {
+            public void onRetryBudgetExhausted(String method, String uriTemplate, RetryReason reason) {
                 budgetDenials.increment();
             }
         };

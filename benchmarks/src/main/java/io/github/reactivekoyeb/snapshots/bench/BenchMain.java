@@ -3,8 +3,7 @@ package io.github.reactivekoyeb.snapshots.bench;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.Snapshot;
-import io.github.reactivekoyeb.snapshots.internal.ListSnapshotsReply;
-import io.github.reactivekoyeb.snapshots.internal.WireJson;
+import io.github.reactivekoyeb.snapshots.internal.BenchDecoders;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -84,15 +83,16 @@ public final class BenchMain {
             HttpClient http = HttpClient.create(ConnectionProvider.create("floor", 64));
             // floor (b) decodes with Jackson's own data binding, as an application would: a plain
             // mapper reading the annotated records (the client decodes with its own streaming code)
-            ObjectReader reader = JsonMapper.builder().build().readerFor(ListSnapshotsReply.class);
+            ObjectReader reader = JsonMapper.builder().build().readerFor(AppListReply.class);
             String base = server.baseUrl() + "/v1/snapshots?limit=100&offset=";
             int pages = total / PageServer.PAGE_SIZE;
 
             Supplier<Long> floorA = () -> Flux.range(0, pages)
                     .concatMap(p -> http.get().uri(base + p * 100L).responseContent().then(Mono.just(100L)))
                     .reduce(0L, Long::sum).block();
-            Supplier<Long> floorB = () -> fetchAndDecode(http, base, pages, reader::readValue);
-            Supplier<Long> floorC = () -> fetchAndDecode(http, base, pages, WireJson.get()::readListReply);
+            Supplier<Long> floorB = () -> fetchAndDecode(http, base, pages,
+                    in -> reader.<AppListReply>readValue(in).snapshots().size());
+            Supplier<Long> floorC = () -> fetchAndDecode(http, base, pages, BenchDecoders.clientDecoder());
             Supplier<Long> listing = () -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).build())
                     .count().block();
 
@@ -131,19 +131,26 @@ public final class BenchMain {
     }
 
     private static long fetchAndDecode(HttpClient http, String base, int pages,
-            java.util.function.Function<InputStream, ListSnapshotsReply> decoder) {
+            java.util.function.ToIntFunction<InputStream> decoder) {
         return Flux.range(0, pages)
                 .concatMap(p -> http.get().uri(base + p * 100L)
                         .responseSingle((response, body) -> body.asInputStream())
                         .map(in -> {
                             try (InputStream stream = in) {
-                                ListSnapshotsReply reply = decoder.apply(stream);
-                                return (long) reply.snapshots().size();
+                                return (long) decoder.applyAsInt(stream);
                             } catch (java.io.IOException e) {
                                 throw new java.io.UncheckedIOException(e);
                             }
                         }))
                 .reduce(0L, Long::sum).block();
+    }
+
+    /** A list reply as an application's own DTO reads it, with the annotated model records. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record AppListReply(@com.fasterxml.jackson.annotation.JsonProperty("snapshots") List<Snapshot> snapshots,
+            @com.fasterxml.jackson.annotation.JsonProperty("limit") long limit,
+            @com.fasterxml.jackson.annotation.JsonProperty("offset") long offset,
+            @com.fasterxml.jackson.annotation.JsonProperty("has_next") boolean hasNext) {
     }
 
     // ------------------------------------------------------------------ S6

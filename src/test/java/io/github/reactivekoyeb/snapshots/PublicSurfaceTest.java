@@ -1,0 +1,93 @@
+package io.github.reactivekoyeb.snapshots;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The public surface is small and true: what it promises is what its types say. */
+class PublicSurfaceTest {
+
+    private static final List<Class<? extends KoyebException>> EXCEPTIONS = List.of(KoyebApiException.class,
+            KoyebValidationException.class, KoyebUnauthorizedException.class, KoyebForbiddenException.class,
+            KoyebNotFoundException.class, KoyebRateLimitException.class, KoyebServerException.class,
+            KoyebServiceUnavailableException.class, KoyebTransportException.class, KoyebTokenProviderException.class,
+            KoyebWaitTimeoutException.class, KoyebUnexpectedStatusException.class);
+
+    @Test
+    void everyExceptionIsAKoyebExceptionMadeFromOneDetailsValue() {
+        for (Class<? extends KoyebException> type : EXCEPTIONS) {
+            assertThat(KoyebException.class).as(type.getSimpleName()).isAssignableFrom(type);
+            for (Constructor<?> constructor : type.getConstructors()) {
+                assertThat(constructor.getParameterTypes()).as(constructor.toString()).contains(KoyebErrorDetails.class)
+                        .hasSizeLessThanOrEqualTo(5);
+            }
+        }
+    }
+
+    @Test
+    void exceptionsAreImmutable() {
+        for (Class<?> type = KoyebValidationException.class; type != RuntimeException.class; type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                assertThat(Modifier.isFinal(field.getModifiers())).as(field.toString()).isTrue();
+            }
+        }
+        for (Class<? extends KoyebException> type : EXCEPTIONS) {
+            for (Field field : type.getDeclaredFields()) {
+                assertThat(Modifier.isFinal(field.getModifiers())).as(field.toString()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void listenersHearRetryReasonsAsAnEnum() throws NoSuchMethodException {
+        Method onRetry = ClientEventListener.class.getMethod("onRetry", String.class, String.class, RetryReason.class,
+                int.class, java.time.Duration.class);
+        assertThat(onRetry.isDefault()).isTrue();
+        assertThat(ClientEventListener.class.getMethod("onRetryBudgetExhausted", String.class, String.class,
+                RetryReason.class)).isNotNull();
+        assertThat(Arrays.stream(RetryReason.values()).map(RetryReason::tag))
+                .containsExactly("503", "429", "connect", "timeout", "connection_closed");
+    }
+
+    @Test
+    void readAheadIsShapedLikePageSize() throws NoSuchMethodException {
+        assertThat(ListSnapshotsRequest.class.getMethod("readAhead").getReturnType())
+                .isEqualTo(ListSnapshotsRequest.class.getMethod("pageSize").getReturnType()).isEqualTo(OptionalInt.class);
+    }
+
+    @Test
+    void proxySettingsShowNoReactorNettyForm() {
+        assertThat(Arrays.stream(ProxySettings.class.getMethods()).map(Method::getName)).doesNotContain("nonProxyHostsRegex");
+    }
+
+    @Test
+    void internalExportsOnlyWhatOtherPackagesNeed() throws IOException {
+        Pattern publicType = Pattern.compile("(?m)^public (final |abstract )?(class|record|interface|enum) (\\w+)");
+        List<String> exported;
+        try (Stream<Path> files = Files.list(Path.of("src/main/java/io/github/reactivekoyeb/snapshots/internal"))) {
+            exported = files.filter(f -> f.toString().endsWith(".java")).flatMap(f -> {
+                try {
+                    var m = publicType.matcher(Files.readString(f));
+                    return m.find() ? Stream.of(m.group(3)) : Stream.empty();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
+        // the builder behind ReactiveSnapshotsClient.builder(), the waiters behind its default
+        // methods, and the argument checks the public settings types share
+        assertThat(exported).containsExactly("Checks", "DefaultClientBuilder", "Waiter");
+    }
+}
