@@ -2,7 +2,6 @@ package io.github.reactivekoyeb.snapshots;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.io.Serializable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,5 +12,5 @@ import org.jspecify.annotations.Nullable;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ErrorField(@JsonProperty("field") @Nullable String field,
-        @JsonProperty("description") @Nullable String description) implements Serializable {
+        @JsonProperty("description") @Nullable String description) {
 }

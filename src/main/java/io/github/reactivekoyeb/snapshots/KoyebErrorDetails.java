@@ -2,6 +2,7 @@ package io.github.reactivekoyeb.snapshots;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,8 +45,8 @@ public final class KoyebErrorDetails implements Serializable {
     private final String bodySnippet;
     /** The wait the server asked for, when it did. */
     private final @Nullable Duration retryAfter;
-    /** The fields a 400 reply named. */
-    private final List<ErrorField> fields;
+    /** The fields a 400 reply named, each as its name and description (ErrorField is not serializable). */
+    private final @Nullable String[][] fields;
     /** Whether the retry budget refused a retry. */
     private final boolean retryBudgetExhausted;
 
@@ -58,7 +59,10 @@ public final class KoyebErrorDetails implements Serializable {
         this.errorMessage = b.errorMessage;
         this.bodySnippet = b.bodySnippet;
         this.retryAfter = b.retryAfter;
-        this.fields = b.fields;
+        this.fields = new String[b.fields.size()][];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = new String[] {b.fields.get(i).field(), b.fields.get(i).description()};
+        }
         this.retryBudgetExhausted = b.retryBudgetExhausted;
     }
 
@@ -86,7 +90,7 @@ public final class KoyebErrorDetails implements Serializable {
         b.errorMessage = errorMessage;
         b.bodySnippet = bodySnippet;
         b.retryAfter = retryAfter;
-        b.fields = fields;
+        b.fields = fields();
         b.retryBudgetExhausted = retryBudgetExhausted;
         return b;
     }
@@ -169,7 +173,11 @@ public final class KoyebErrorDetails implements Serializable {
      * @return an unmodifiable list, empty when it named none
      */
     public List<ErrorField> fields() {
-        return fields;
+        List<ErrorField> list = new ArrayList<>(fields.length);
+        for (@Nullable String[] f : fields) {
+            list.add(new ErrorField(f[0], f[1]));
+        }
+        return List.copyOf(list);
     }
 
     /**
@@ -187,14 +195,14 @@ public final class KoyebErrorDetails implements Serializable {
         return o instanceof KoyebErrorDetails d && method.equals(d.method) && path.equals(d.path)
                 && attempts == d.attempts && statusCode == d.statusCode && Objects.equals(errorCode, d.errorCode)
                 && Objects.equals(errorMessage, d.errorMessage) && bodySnippet.equals(d.bodySnippet)
-                && Objects.equals(retryAfter, d.retryAfter) && fields.equals(d.fields)
+                && Objects.equals(retryAfter, d.retryAfter) && fields().equals(d.fields())
                 && retryBudgetExhausted == d.retryBudgetExhausted;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(method, path, attempts, statusCode, errorCode, errorMessage, bodySnippet, retryAfter,
-                fields, retryBudgetExhausted);
+                fields(), retryBudgetExhausted);
     }
 
     @Override

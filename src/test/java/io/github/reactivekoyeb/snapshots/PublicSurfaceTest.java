@@ -51,6 +51,24 @@ class PublicSurfaceTest {
     }
 
     @Test
+    void anExceptionSurvivesSerializationWithItsDetails() throws Exception {
+        KoyebErrorDetails details = KoyebErrorDetails.builder("POST", "/v1/snapshots").statusCode(400).errorCode("bad")
+                .fields(List.of(new ErrorField("parent_volume_id", "missing"), new ErrorField(null, null))).attempts(1)
+                .retryAfter(java.time.Duration.ofSeconds(3)).build();
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(new KoyebValidationException(details));
+        }
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            KoyebValidationException back = (KoyebValidationException) in.readObject();
+            assertThat(back.details()).isEqualTo(details);
+            assertThat(back.fields()).containsExactly(new ErrorField("parent_volume_id", "missing"),
+                    new ErrorField(null, null));
+            assertThat(back.getMessage()).isEqualTo(new KoyebValidationException(details).getMessage());
+        }
+    }
+
+    @Test
     void listenersHearRetryReasonsAsAnEnum() throws NoSuchMethodException {
         Method onRetry = ClientEventListener.class.getMethod("onRetry", String.class, String.class, RetryReason.class,
                 int.class, java.time.Duration.class);
