@@ -1,6 +1,8 @@
 package io.github.reactivekoyeb.snapshots.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -91,10 +93,22 @@ final class ExchangeCut {
      */
     private static void closeIfStillItsExchange(Connection connection) {
         Channel channel = connection.channel();
-        channel.eventLoop().execute(() -> {
-            if (Connection.from(channel) == connection) {
-                channel.close();
-            }
-        });
+        EventLoop loop;
+        try {
+            loop = channel.eventLoop();
+        } catch (IllegalStateException noLoop) {
+            // a channel with no event loop has never been registered: no I/O on it, nothing to cut
+            // (seen once in CI, a cut racing with Reactor Netty's set-up of a connection)
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                if (Connection.from(channel) == connection) {
+                    channel.close();
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            channel.close(); // the client is closing its loops: nothing can be handed back to the pool
+        }
     }
 }
