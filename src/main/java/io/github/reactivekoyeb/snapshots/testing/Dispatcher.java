@@ -13,20 +13,23 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Decides each answer of the fake server, as OkHttp's {@code Dispatcher} does for its
- * {@code MockWebServer}: what the {@link FaultScript} has for the request (written by the
+ * {@code MockWebServer}: first the changes scheduled before the request are made to the store
+ * ({@link ChangeScript}); then what the {@link FaultScript} has for the request (written by the
  * {@link FaultWriter}), else the Koyeb API's answer from the store ({@link KoyebApiRoutes}),
  * gzip-compressed when the request accepts it; after the latency.
  */
 final class Dispatcher {
 
     private final FaultScript script;
+    private final ChangeScript changes;
     private final KoyebApiRoutes api;
     private final boolean compression;
     private final AtomicLong bodyBytesWritten = new AtomicLong();
     private volatile Duration latency;
 
-    Dispatcher(FaultScript script, KoyebApiRoutes api, boolean compression, Duration latency) {
+    Dispatcher(FaultScript script, ChangeScript changes, KoyebApiRoutes api, boolean compression, Duration latency) {
         this.script = script;
+        this.changes = changes;
         this.api = api;
         this.compression = compression;
         this.latency = latency;
@@ -41,6 +44,7 @@ final class Dispatcher {
     }
 
     Mono<Void> dispatch(RecordedRequest request, HttpServerResponse response) {
+        changes.beforeAnswer(request);
         FakeResponse scripted = script.next(request);
         Duration wait = latency.plus(scripted == null ? Duration.ZERO : scripted.delay());
         Mono<Void> answer = Mono.defer(() -> scripted != null && scripted.kind() != FakeResponse.Kind.DELAY_THEN_STORE

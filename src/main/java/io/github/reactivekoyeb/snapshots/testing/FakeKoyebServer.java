@@ -64,6 +64,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final FakeSnapshotStore store;
     private final KoyebApiRoutes api;
     private final FaultScript script;
+    private final ChangeScript changes;
     private final Dispatcher dispatcher;
     private final RequestLog log;
     private final String organizationId;
@@ -76,7 +77,8 @@ public final class FakeKoyebServer implements AutoCloseable {
         this.api = new KoyebApiRoutes(store, new FakeJson(builder.int64AsStrings), builder.token, builder.organizationId,
                 builder.region, builder.maxLimit);
         this.script = new FaultScript(clock);
-        this.dispatcher = new Dispatcher(script, api, builder.compression, builder.latency);
+        this.changes = new ChangeScript(store, builder.organizationId, builder.seed);
+        this.dispatcher = new Dispatcher(script, changes, api, builder.compression, builder.latency);
         this.log = new RequestLog(clock, builder.recordRequests);
         this.organizationId = builder.organizationId;
         this.server = new FakeHttpServer(builder.port, builder.tlsKeys, this::handle);
@@ -207,7 +209,7 @@ public final class FakeKoyebServer implements AutoCloseable {
      * @return this server
      */
     public FakeKoyebServer enqueue(FakeResponse response) {
-        script.enqueue(Objects.requireNonNull(response, "response"));
+        script.enqueue(1, Objects.requireNonNull(response, "response"));
         return this;
     }
 
@@ -219,9 +221,7 @@ public final class FakeKoyebServer implements AutoCloseable {
      * @return this server
      */
     public FakeKoyebServer failNext(int count, int status) {
-        for (int i = 0; i < count; i++) {
-            enqueue(FakeResponse.status(status));
-        }
+        script.enqueue(count, FakeResponse.status(status));
         return this;
     }
 
@@ -234,9 +234,7 @@ public final class FakeKoyebServer implements AutoCloseable {
      * @return this server
      */
     public FakeKoyebServer failNext(int count, int status, String retryAfter) {
-        for (int i = 0; i < count; i++) {
-            enqueue(FakeResponse.status(status).withRetryAfter(retryAfter));
-        }
+        script.enqueue(count, FakeResponse.status(status).withRetryAfter(retryAfter));
         return this;
     }
 
@@ -325,9 +323,47 @@ public final class FakeKoyebServer implements AutoCloseable {
         return script.faultsServed();
     }
 
-    /** Drops every scripted answer and expectation not used yet, ends a storm and stops random faults. */
+    /**
+     * Drops every scripted answer, expectation and change not used yet, ends a storm and stops
+     * random faults.
+     */
     public void clearScript() {
         script.clear();
+        changes.clear();
+    }
+
+    /**
+     * Makes this change to the snapshots before every list request ({@code GET /v1/snapshots})
+     * from now on, as other services do while a listing runs; {@code null} stops it.
+     *
+     * @param change the change, or null for none
+     * @return this server
+     */
+    public FakeKoyebServer changeBeforeListRequests(@Nullable FakeChange change) {
+        changes.beforeEveryListRequest(change);
+        return this;
+    }
+
+    /**
+     * Makes this change before the {@code n}-th list request from now (1: the next one).
+     *
+     * @param n 1 or more
+     * @param change the change
+     * @return this server
+     */
+    public FakeKoyebServer changeBeforeListRequest(int n, FakeChange change) {
+        changes.beforeListRequest(n, Objects.requireNonNull(change, "change"));
+        return this;
+    }
+
+    /**
+     * The seed of the random positions of changes and faults, to print so that a run can be
+     * repeated with {@link Builder#seed(long)}.
+     *
+     * @return the seed
+     */
+    public long seed() {
+        return changes.seed();
     }
 
     /**
@@ -375,11 +411,7 @@ public final class FakeKoyebServer implements AutoCloseable {
      * @throws IllegalStateException if none was recorded
      */
     public RecordedRequest lastRequest() {
-        List<RecordedRequest> all = log.requests();
-        if (all.isEmpty()) {
-            throw new IllegalStateException("no request received");
-        }
-        return all.get(all.size() - 1);
+        return log.last();
     }
 
     /**
@@ -452,8 +484,21 @@ public final class FakeKoyebServer implements AutoCloseable {
         private @Nullable KeyManagerFactory tlsKeys;
         private boolean recordRequests = true;
         private boolean compression = true;
+        private long seed = System.nanoTime();
 
         private Builder() {
+        }
+
+        /**
+         * The seed of the random positions that changes draw ({@link FakeChange}); default one of
+         * the moment, which {@link FakeKoyebServer#seed()} tells.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
         }
 
         /**

@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The fake server's in-memory snapshots, in creation order, with Koyeb's life cycle computed from
+ * The fake server's in-memory snapshots, in listing order (creation order, or where a change put
+ * them), with Koyeb's life cycle computed from
  * the clock: a created snapshot reads {@code CREATING} until {@code creationDelay} has passed,
  * then {@code AVAILABLE}; a deleted one reads {@code DELETING} until {@code deletionDelay} has
  * passed, then {@code DELETED}. Thread-safe (every method holds the store's lock briefly).
@@ -51,7 +52,9 @@ final class FakeSnapshotStore {
 
     private static final String[] REGIONS = {"fra", "was", "sin"};
 
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Map<String, Entry> entries = new HashMap<>();
+    /** The listing order: creation order, or where a change put a snapshot. */
+    private final List<Entry> order = new ArrayList<>();
     private long seeded;
     private final Clock clock;
     private volatile Duration creationDelay;
@@ -96,13 +99,49 @@ final class FakeSnapshotStore {
     }
 
     synchronized void put(Snapshot snapshot) {
-        entries.put(snapshot.id(), new Entry(snapshot, null));
+        Entry entry = new Entry(snapshot, null);
+        Entry before = entries.put(snapshot.id(), entry);
+        if (before == null) {
+            order.add(entry);
+        } else {
+            order.set(order.indexOf(before), entry);
+        }
     }
 
     synchronized Snapshot create(Snapshot creating) {
         Entry entry = new Entry(creating, now().plus(creationDelay));
-        entries.put(creating.id(), entry);
+        Entry before = entries.put(creating.id(), entry);
+        if (before != null) {
+            order.remove(before);
+        }
+        order.add(entry);
         return entry.view(now());
+    }
+
+    /** Puts a snapshot at a position of the listing order (clamped to 0..size); its status stays. */
+    synchronized void insert(int position, Snapshot snapshot) {
+        Entry entry = new Entry(snapshot, null);
+        Entry before = entries.put(snapshot.id(), entry);
+        if (before != null) {
+            order.remove(before);
+        }
+        order.add(Math.max(0, Math.min(position, order.size())), entry);
+    }
+
+    /** Forgets the snapshot at a position of the listing order. */
+    synchronized Snapshot removeAt(int position) {
+        Entry entry = order.remove(position);
+        entries.remove(entry.snapshot.id());
+        return entry.snapshot;
+    }
+
+    synchronized int size() {
+        return order.size();
+    }
+
+    /** The snapshot at a position of the listing order, as stored. */
+    synchronized Snapshot at(int position) {
+        return order.get(position).snapshot;
     }
 
     synchronized @Nullable Snapshot get(String id) {
@@ -134,11 +173,13 @@ final class FakeSnapshotStore {
     }
 
     synchronized boolean remove(String id) {
-        return entries.remove(id) != null;
+        Entry entry = entries.remove(id);
+        return entry != null && order.remove(entry);
     }
 
     synchronized void clear() {
         entries.clear();
+        order.clear();
     }
 
     /** One page of the snapshots matching the filter, and the number of matches in all. */
@@ -146,7 +187,7 @@ final class FakeSnapshotStore {
         Instant now = now();
         List<Snapshot> items = new ArrayList<>(Math.min(limit, 128));
         long matched = 0;
-        for (Entry entry : entries.values()) {
+        for (Entry entry : order) {
             Snapshot view = entry.view(now);
             if (!filter.test(view)) {
                 continue;
@@ -161,8 +202,8 @@ final class FakeSnapshotStore {
 
     synchronized List<Snapshot> all() {
         Instant now = now();
-        List<Snapshot> all = new ArrayList<>(entries.size());
-        for (Entry entry : entries.values()) {
+        List<Snapshot> all = new ArrayList<>(order.size());
+        for (Entry entry : order) {
             all.add(entry.view(now));
         }
         return all;

@@ -60,8 +60,10 @@ final class FaultScript {
         this.clock = clock;
     }
 
-    void enqueue(FakeResponse response) {
-        queue.add(response);
+    void enqueue(int count, FakeResponse response) {
+        for (int i = 0; i < count; i++) {
+            queue.add(response);
+        }
     }
 
     void stormFor(Duration window, FakeResponse response) {

@@ -48,6 +48,13 @@ final class RequestLog {
         return List.copyOf(requests);
     }
 
+    RecordedRequest last() {
+        if (requests.isEmpty()) {
+            throw new IllegalStateException("no request received");
+        }
+        return requests.get(requests.size() - 1);
+    }
+
     int count() {
         return received.get();
     }
