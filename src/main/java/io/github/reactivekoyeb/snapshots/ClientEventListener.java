@@ -3,9 +3,9 @@ package io.github.reactivekoyeb.snapshots;
 import java.time.Duration;
 
 /**
- * Told about what the client does, for metrics: every retry it schedules and every page it
- * fetches. The Spring Boot auto-configuration turns these into the Micrometer counters
- * {@code koyeb.snapshots.retries} and {@code koyeb.snapshots.pages}.
+ * Told about what the client does, for metrics: every retry it schedules, every page it
+ * fetches, every repair of a consistent listing and every pass and event of a watch. The Spring
+ * Boot auto-configuration turns these into the Micrometer counters {@code koyeb.snapshots.*}.
  *
  * <p>Called on the thread that saw the event, often an event loop: implementations must be
  * quick, thread-safe and must not block or throw. Nothing passed holds the token.
@@ -46,5 +46,32 @@ public interface ClientEventListener {
      * @param reason why it would have been retried
      */
     default void onRetryBudgetExhausted(String method, String uriTemplate, RetryReason reason) {
+    }
+
+    /**
+     * A consistent listing did not find its place in the page it read (more snapshots were removed
+     * or created before it than its overlap covers) and sent a repair request for a wider window.
+     *
+     * @param offset the repair window's offset
+     * @param attempt 1 for the first repair request in a row, 2 for the second...
+     */
+    default void onListingRepair(long offset, int attempt) {
+    }
+
+    /**
+     * A pass of {@code watchSnapshots} ended.
+     *
+     * @param complete whether it listed everything (only a complete pass reports removals)
+     * @param events how many events it emitted
+     */
+    default void onWatchPass(boolean complete, int events) {
+    }
+
+    /**
+     * {@code watchSnapshots} emitted an event.
+     *
+     * @param type the event's type
+     */
+    default void onWatchEvent(SnapshotEvent.Type type) {
     }
 }

@@ -2,6 +2,7 @@ package io.github.reactivekoyeb.snapshots;
 
 import io.github.reactivekoyeb.snapshots.internal.DefaultClientBuilder;
 import io.github.reactivekoyeb.snapshots.internal.Waiter;
+import io.github.reactivekoyeb.snapshots.internal.Watcher;
 import java.time.Duration;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -163,6 +164,33 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
      * @throws NullPointerException if {@code request} is null
      */
     Flux<SnapshotPage> listSnapshotPages(ListSnapshotsRequest request);
+
+    /**
+     * Watches a listing: a live feed of what is added, changed and removed, made of listings
+     * repeated at an interval ({@code GET /v1/snapshots}, as the API has no change feed).
+     *
+     * <p>The first pass emits {@link SnapshotEvent.Type#ADDED} for every snapshot of the listing.
+     * Each later pass starts {@code interval} after the previous one ended, is a consistent
+     * listing ({@link ListSnapshotsRequest.Builder#consistent(boolean)}, whatever the request
+     * says) and emits only what differs from the last pass: {@code ADDED} for a snapshot not seen
+     * before, {@code MODIFIED} when any field of one changed, and, once the pass has listed
+     * everything, {@code REMOVED} (with the last state seen) for each one it no longer found. An
+     * idle pass emits nothing. A pass that fails after its retries, or drifts, emits no
+     * {@code REMOVED} (it could not confirm any) and the watch goes on at the next interval; only
+     * a 401, a 403 or a cancel end it. Events follow the subscriber's demand: a slow subscriber
+     * delays the next pass instead of filling a buffer. Memory: one small entry per snapshot
+     * watched (its id and a compact copy of its fields, to compare and to report a removal).
+     *
+     * @param request the listing to watch: its filters and page size
+     * @param interval the wait between the end of a pass and the start of the next, positive
+     * @return a cold, endless {@code Flux} of events; it ends with an error signal only for
+     *     {@link KoyebUnauthorizedException} or {@link KoyebForbiddenException}
+     * @throws NullPointerException if the request or the interval is null
+     * @throws IllegalArgumentException if the interval is not positive
+     */
+    default Flux<SnapshotEvent> watchSnapshots(ListSnapshotsRequest request, Duration interval) {
+        return Watcher.watch(this, request, interval, ClientEventListener.NONE);
+    }
 
     /**
      * Waits until a snapshot meets a condition, polling it with {@code getSnapshot}.

@@ -23,7 +23,7 @@ class PublicSurfaceTest {
             KoyebValidationException.class, KoyebUnauthorizedException.class, KoyebForbiddenException.class,
             KoyebNotFoundException.class, KoyebRateLimitException.class, KoyebServerException.class,
             KoyebServiceUnavailableException.class, KoyebTransportException.class, KoyebTokenProviderException.class,
-            KoyebWaitTimeoutException.class, KoyebUnexpectedStatusException.class);
+            KoyebWaitTimeoutException.class, KoyebUnexpectedStatusException.class, KoyebListingDriftException.class);
 
     @Test
     void everyExceptionIsAKoyebExceptionMadeFromOneDetailsValue() {
@@ -104,8 +104,8 @@ class PublicSurfaceTest {
                 }
             }).sorted().toList();
         }
-        // the builder behind ReactiveSnapshotsClient.builder(), the waiters behind its default
-        // methods, and the argument checks the public settings types share
-        assertThat(exported).containsExactly("Checks", "DefaultClientBuilder", "Waiter");
+        // the builder behind ReactiveSnapshotsClient.builder(), the waiters and the watch behind its
+        // default methods, and the argument checks the public settings types share
+        assertThat(exported).containsExactly("Checks", "DefaultClientBuilder", "Waiter", "Watcher");
     }
 }

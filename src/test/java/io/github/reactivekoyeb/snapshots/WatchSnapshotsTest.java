@@ -167,8 +167,13 @@ class WatchSnapshotsTest extends FakeServerTest {
         assertThat(listRequests()).isLessThanOrEqualTo(2);
         events.request(35);
         await(() -> events.received.size() == 40);
+        int passOne = listRequests();
         LazinessTest.sleep(300);
-        assertThat(listRequests()).as("idle passes follow once it took them all").isGreaterThan(8);
+        assertThat(listRequests()).as("no demand left: the next pass waits for it").isEqualTo(passOne);
+        events.request(Long.MAX_VALUE);
+        LazinessTest.sleep(300);
+        assertThat(listRequests()).as("idle passes follow once there is demand").isGreaterThan(passOne + 4);
+        assertThat(events.received).hasSize(40);
         events.dispose();
     }
 

@@ -3,6 +3,7 @@ package io.github.reactivekoyeb.snapshots.autoconfigure;
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryReason;
+import io.github.reactivekoyeb.snapshots.SnapshotEvent;
 import io.github.reactivekoyeb.snapshots.TokenProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -215,6 +216,27 @@ public class KoyebSnapshotsAutoConfiguration {
         public void onRetryBudgetExhausted(String method, String uriTemplate, RetryReason reason) {
             for (ClientEventListener l : listeners) {
                 l.onRetryBudgetExhausted(method, uriTemplate, reason);
+            }
+        }
+
+        @Override
+        public void onListingRepair(long offset, int attempt) {
+            for (ClientEventListener l : listeners) {
+                l.onListingRepair(offset, attempt);
+            }
+        }
+
+        @Override
+        public void onWatchPass(boolean complete, int events) {
+            for (ClientEventListener l : listeners) {
+                l.onWatchPass(complete, events);
+            }
+        }
+
+        @Override
+        public void onWatchEvent(SnapshotEvent.Type type) {
+            for (ClientEventListener l : listeners) {
+                l.onWatchEvent(type);
             }
         }
     }

@@ -114,10 +114,12 @@ final class ConsistentPaging implements Pager.Policy {
         }
         int found = -1;
         long latest = -1;
+        long anchorPosition = 0;
         for (int i = 0; i < items.size(); i++) {
             long[] anchor = anchors.get(items.get(i).id());
             if (anchor != null && anchor[0] > latest) {
                 latest = anchor[0];
+                anchorPosition = anchor[1];
                 found = i;
             }
         }
@@ -127,7 +129,7 @@ final class ConsistentPaging implements Pager.Policy {
             }
             return repair(requested, items.size());
         }
-        adapt(at + found - anchors.get(items.get(found).id())[1]);
+        adapt(at + found - anchorPosition);
         List<Snapshot> fresh = new ArrayList<>(items.size() - found);
         for (int i = found + 1; i < items.size(); i++) {
             if (!anchors.containsKey(items.get(i).id())) {

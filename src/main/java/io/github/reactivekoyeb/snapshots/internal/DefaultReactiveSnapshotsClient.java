@@ -5,10 +5,12 @@ import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.SnapshotEvent;
 import io.github.reactivekoyeb.snapshots.SnapshotPage;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -83,15 +85,25 @@ final class DefaultReactiveSnapshotsClient implements ReactiveSnapshotsClient {
         Objects.requireNonNull(request, "request");
         int pageSize = request.pageSize().orElse(defaultPageSize);
         String filters = filterQuery(request);
-        return new Pager(offset -> fetchPage(filters, pageSize, offset), request.startOffset(), pageSize,
-                request.readAhead().orElse(defaultReadAhead));
+        int readAhead = request.readAhead().orElse(defaultReadAhead);
+        if (request.consistent()) {
+            return new Pager(() -> new ConsistentPaging((offset, limit) -> fetchPage(filters, limit, offset),
+                    request.startOffset(), pageSize, listener), readAhead);
+        }
+        return new Pager(Pager.plain(offset -> fetchPage(filters, pageSize, offset), request.startOffset(), pageSize),
+                readAhead);
     }
 
-    private Mono<SnapshotPage> fetchPage(String filters, int pageSize, long offset) {
-        String query = "limit=" + pageSize + "&offset=" + offset + filters;
+    @Override
+    public Flux<SnapshotEvent> watchSnapshots(ListSnapshotsRequest request, Duration interval) {
+        return Watcher.watch(this, request, interval, listener);
+    }
+
+    private Mono<SnapshotPage> fetchPage(String filters, int limit, long offset) {
+        String query = "limit=" + limit + "&offset=" + offset + filters;
         ApiRequest page = new ApiRequest(HttpMethod.GET, COLLECTION, COLLECTION, query, null, true);
         return exchanger.exchange(page, in -> {
-            SnapshotPage fetched = toPage(WireJson.get().readListReply(in), pageSize, offset);
+            SnapshotPage fetched = toPage(WireJson.get().readListReply(in), limit, offset);
             listener.onPage(fetched.offset(), fetched.snapshots().size());
             return fetched;
         });

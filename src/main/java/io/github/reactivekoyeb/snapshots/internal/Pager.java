@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -31,26 +32,84 @@ import reactor.util.context.Context;
  * server that says {@code has_next} with no items cannot make the client loop); pages fetched
  * beyond it are cancelled or dropped, never emitted. Cancelling cancels every page request in
  * flight, and no further one is sent (the exchanger cuts an HTTP exchange in flight by closing its
- * connection: see {@code ExchangeCut}). Each page comes from {@code fetchPage}, which carries its own retries: a failed page is
- * tried again without touching the others; its error is emitted when its turn comes.
+ * connection: see {@code ExchangeCut}). Each page comes from its {@link Policy}'s fetch, which
+ * carries its own retries: a failed page is tried again without touching the others; its error is
+ * emitted when its turn comes.
+ *
+ * <p>What a page means is its {@link Policy}'s to say: plain offset paging ({@link #plain}) emits
+ * each page as it is; a consistent listing ({@code ConsistentPaging}) reads overlapping pages and
+ * emits only what is new to it, and may send a repair request instead of the next page.
  */
 final class Pager extends Flux<SnapshotPage> {
 
-    private final LongFunction<Mono<SnapshotPage>> fetchPage;
-    private final long startOffset;
-    private final int pageSize;
+    /**
+     * What a listing does with the pages it fetches: where it starts, how far apart read-ahead
+     * guesses are, and what each arrived page means (what to emit, where to go next, whether it is
+     * done). One instance per subscription; called only from the drain loop, one page at a time, in
+     * offset order.
+     */
+    interface Policy {
+        /** The offset of the first request. */
+        long firstOffset();
+
+        /** The request for the page at this offset. */
+        Mono<SnapshotPage> fetch(long offset);
+
+        /** How far apart read-ahead requests are: the offset of a guess after the one at {@code offset}. */
+        long guessAfter(long offset);
+
+        /**
+         * What the page that arrived for the request at {@code requested} means.
+         *
+         * @throws RuntimeException to end the listing with that error
+         */
+        Step onPage(long requested, SnapshotPage page);
+    }
+
+    /**
+     * The outcome of one page: the page to emit (null for none), the offset of the request after
+     * it, and whether the listing is done after it.
+     */
+    record Step(@Nullable SnapshotPage emit, long next, boolean done) {
+    }
+
+    /** Plain offset paging: every page as it is, the next at {@code offset + limit}. */
+    static Supplier<Policy> plain(LongFunction<Mono<SnapshotPage>> fetchPage, long startOffset, int pageSize) {
+        Policy plain = new Policy() {
+            @Override
+            public long firstOffset() {
+                return startOffset;
+            }
+
+            @Override
+            public Mono<SnapshotPage> fetch(long offset) {
+                return fetchPage.apply(offset);
+            }
+
+            @Override
+            public long guessAfter(long offset) {
+                return offset + pageSize;
+            }
+
+            @Override
+            public Step onPage(long requested, SnapshotPage page) {
+                return new Step(page, page.offset() + page.limit(), !page.hasNext() || page.snapshots().isEmpty());
+            }
+        };
+        return () -> plain;
+    }
+
+    private final Supplier<Policy> policies;
     private final int readAhead;
 
-    Pager(LongFunction<Mono<SnapshotPage>> fetchPage, long startOffset, int pageSize, int readAhead) {
-        this.fetchPage = fetchPage;
-        this.startOffset = startOffset;
-        this.pageSize = pageSize;
+    Pager(Supplier<Policy> policies, int readAhead) {
+        this.policies = policies;
         this.readAhead = readAhead;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super SnapshotPage> actual) {
-        actual.onSubscribe(new PagingSubscription(actual, this));
+        actual.onSubscribe(new PagingSubscription(actual, policies.get(), readAhead));
     }
 
     /** The state machine of one subscription; every transition runs in the serialized drain loop. */
@@ -62,8 +121,7 @@ final class Pager extends Flux<SnapshotPage> {
                 AtomicIntegerFieldUpdater.newUpdater(PagingSubscription.class, "wip");
 
         private final CoreSubscriber<? super SnapshotPage> actual;
-        private final LongFunction<Mono<SnapshotPage>> fetchPage;
-        private final int pageSize;
+        private final Policy policy;
         private final int readAhead;
 
         private volatile long requested;
@@ -77,12 +135,11 @@ final class Pager extends Flux<SnapshotPage> {
         private boolean activated;
         private boolean done;
 
-        PagingSubscription(CoreSubscriber<? super SnapshotPage> actual, Pager pager) {
+        PagingSubscription(CoreSubscriber<? super SnapshotPage> actual, Policy policy, int readAhead) {
             this.actual = actual;
-            this.fetchPage = pager.fetchPage;
-            this.pageSize = pager.pageSize;
-            this.readAhead = pager.readAhead;
-            this.nextOffset = pager.startOffset;
+            this.policy = policy;
+            this.readAhead = readAhead;
+            this.nextOffset = policy.firstOffset();
         }
 
         @Override
@@ -148,22 +205,32 @@ final class Pager extends Flux<SnapshotPage> {
                     return false;
                 }
                 slots.poll();
-                actual.onNext(page);
-                if (requested != Long.MAX_VALUE) {
-                    REQUESTED.decrementAndGet(this);
+                Step step;
+                try {
+                    step = policy.onPage(head.offset, page);
+                } catch (RuntimeException e) {
+                    finish();
+                    actual.onError(e);
+                    return true;
                 }
-                if (!page.hasNext() || page.snapshots().isEmpty()) {
+                SnapshotPage emitted = step.emit();
+                if (emitted != null) {
+                    actual.onNext(emitted);
+                    if (requested != Long.MAX_VALUE) {
+                        REQUESTED.decrementAndGet(this);
+                    }
+                }
+                if (step.done()) {
                     finish();
                     actual.onComplete();
                     return true;
                 }
-                long reportedNext = page.offset() + page.limit();
                 PageSlot following = slots.peek();
                 long predictedNext = following != null ? following.offset : nextOffset;
-                if (reportedNext != predictedNext) {
+                if (step.next() != predictedNext) {
                     // the server did not page as predicted: drop the guesses, follow the reply
                     cancelAll();
-                    nextOffset = reportedNext;
+                    nextOffset = step.next();
                 }
             }
             return false;
@@ -179,7 +246,7 @@ final class Pager extends Flux<SnapshotPage> {
                 Mono<SnapshotPage> fetch;
                 long offset = nextOffset;
                 try {
-                    fetch = fetchPage.apply(offset);
+                    fetch = policy.fetch(offset);
                 } catch (RuntimeException e) {
                     badRequest = e;
                     return;
@@ -187,7 +254,7 @@ final class Pager extends Flux<SnapshotPage> {
                 PageSlot slot = new PageSlot(this, offset);
                 slots.add(slot);
                 // with read-ahead the next offset is predicted; without it, it comes from the reply
-                nextOffset = readAhead == 0 ? offset : offset + pageSize;
+                nextOffset = readAhead == 0 ? offset : policy.guessAfter(offset);
                 fetch.subscribe(slot);
             }
         }

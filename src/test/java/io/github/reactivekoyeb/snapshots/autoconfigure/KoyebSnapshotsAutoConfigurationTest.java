@@ -230,6 +230,33 @@ class KoyebSnapshotsAutoConfigurationTest {
     }
 
     @Test
+    void metersCountWatchPassesEventsAndListingRepairs() {
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    for (String type : new String[] {"added", "modified", "removed"}) {
+                        assertThat(registry.get("koyeb.snapshots.watch.events").tag("type", type).counter().count())
+                                .isZero();
+                    }
+                    assertThat(registry.get("koyeb.snapshots.listing.repairs").counter().count()).isZero();
+                    ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
+                    // a burst of removals behind a consistent listing's cursor: it repairs itself
+                    server.changeBeforeListRequest(2, io.github.reactivekoyeb.snapshots.testing.FakeChange.removeAt(0, 60));
+                    client.listSnapshots(io.github.reactivekoyeb.snapshots.ListSnapshotsRequest.builder().pageSize(100)
+                            .consistent(true).build()).then().block(TIMEOUT);
+                    assertThat(registry.get("koyeb.snapshots.listing.repairs").counter().count()).isPositive();
+                    // a first pass of the 190 left, then idle passes, for 800 ms
+                    client.watchSnapshots(io.github.reactivekoyeb.snapshots.ListSnapshotsRequest.all(),
+                            Duration.ofMillis(20)).take(Duration.ofMillis(800)).then().block(TIMEOUT);
+                    assertThat(registry.get("koyeb.snapshots.watch.events").tag("type", "added").counter().count())
+                            .isEqualTo(190);
+                    assertThat(registry.get("koyeb.snapshots.watch.passes").tag("outcome", "complete").counter()
+                            .count()).isGreaterThanOrEqualTo(2);
+                });
+    }
+
+    @Test
     void withoutAMeterRegistryThereAreNoMetricsAndTheClientWorks() {
         runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN).run(context -> {
             assertThat(context).doesNotHaveBean(MicrometerClientEventListener.class);

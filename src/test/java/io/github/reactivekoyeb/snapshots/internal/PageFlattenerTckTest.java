@@ -14,7 +14,7 @@ public class PageFlattenerTckTest extends PublisherVerification<Snapshot> {
 
     @Override
     public Publisher<Snapshot> createPublisher(long elements) {
-        return new PageFlattener(new Pager(offset -> PagerTckTest.page(offset, elements, 3), 0, 3, 0));
+        return new PageFlattener(new Pager(Pager.plain(offset -> PagerTckTest.page(offset, elements, 3), 0, 3), 0));
     }
 
     @Override

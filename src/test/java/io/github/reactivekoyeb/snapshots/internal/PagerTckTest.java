@@ -35,7 +35,7 @@ public class PagerTckTest extends PublisherVerification<SnapshotPage> {
         if (elements == 0) {
             throw new SkipException("a listing always emits at least its first page");
         }
-        return new Pager(offset -> page(offset, elements, 1), 0, 1, 0);
+        return new Pager(Pager.plain(offset -> page(offset, elements, 1), 0, 1), 0);
     }
 
     @Override
