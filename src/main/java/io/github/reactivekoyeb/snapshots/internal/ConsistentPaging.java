@@ -196,9 +196,12 @@ final class ConsistentPaging implements Pager.Policy {
                 KoyebErrorDetails.builder("GET", "/v1/snapshots").attempts(MAX_REPAIRS).build());
     }
 
-    /** Remembers the page's snapshots from {@code from} on as the latest emitted, at their positions. */
+    /**
+     * Remembers the page's snapshots from {@code from} on as the latest emitted, at their
+     * positions; only the last {@value #ANCHORS} of them can be anchors, so only those are kept.
+     */
     private void remember(List<Snapshot> items, long at, int from) {
-        for (int i = from; i < items.size(); i++) {
+        for (int i = Math.max(from, items.size() - ANCHORS); i < items.size(); i++) {
             String id = items.get(i).id();
             if (id == null || anchors.containsKey(id)) {
                 continue;
