@@ -64,6 +64,9 @@ public final class BenchMain {
         if (only.isEmpty() || only.contains("S6")) {
             s6Compression();
         }
+        if (only.isEmpty() || only.contains("S7")) {
+            s7WatchMemory();
+        }
         String machine = String.format(Locale.ROOT, "%d cores, Java %s (%s), %s %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
                 System.getProperty("os.arch"));
@@ -95,8 +98,10 @@ public final class BenchMain {
             Supplier<Long> floorC = () -> fetchAndDecode(http, base, pages, BenchDecoders.clientDecoder());
             Supplier<Long> listing = () -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).build())
                     .count().block();
+            Supplier<Long> consistent = () -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100)
+                    .consistent(true).build()).count().block();
 
-            List<Supplier<Long>> variants = List.of(floorA, floorB, floorC, listing);
+            List<Supplier<Long>> variants = List.of(floorA, floorB, floorC, listing, consistent);
             int measured = 15;
             double[][] rates = new double[variants.size()][];
             for (int v = 0; v < variants.size(); v++) {
@@ -122,11 +127,13 @@ public final class BenchMain {
             double b = median(rates[1]);
             double d = median(rates[2]);
             double c = median(rates[3]);
+            double k = median(rates[4]);
             row("| S1 throughput (100,000 snapshots, page 100, " + server.pageBytes() / 1024 + " KiB pages) | floor (a) Reactor Netty, bytes discarded | " + fmt(a) + " snapshots/s |");
             row("| | floor (b) Reactor Netty + Jackson decoding | " + fmt(b) + " snapshots/s |");
             row("| | floor (b') Reactor Netty + the client's own streaming decoder | " + fmt(d) + " snapshots/s |");
             row("| | `listSnapshots` | " + fmt(c) + " snapshots/s |");
             row(String.format(Locale.ROOT, "| | **client / floor (b)** (target >= 0.85) | **%.2f** (client / floor (b'): %.2f; client / floor (a): %.2f) |", c / b, c / d, c / a));
+            row(String.format(Locale.ROOT, "| | `listSnapshots`, `consistent(true)` (overlap 9) | %s snapshots/s: **%.2fx** the plain listing |", fmt(k), k / c));
         }
     }
 
@@ -151,6 +158,43 @@ public final class BenchMain {
             @com.fasterxml.jackson.annotation.JsonProperty("limit") long limit,
             @com.fasterxml.jackson.annotation.JsonProperty("offset") long offset,
             @com.fasterxml.jackson.annotation.JsonProperty("has_next") boolean hasNext) {
+    }
+
+    // ------------------------------------------------------------------ S7
+
+    /** The memory a watch keeps: one entry per snapshot watched, measured over 100,000. */
+    static void s7WatchMemory() throws InterruptedException {
+        int total = 100_000;
+        try (PageServer server = new PageServer(total);
+             ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            long before = heapAfterGc(memory);
+            java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.CountDownLatch firstPass = new java.util.concurrent.CountDownLatch(1);
+            long start = System.nanoTime();
+            var watch = client.watchSnapshots(ListSnapshotsRequest.builder().pageSize(100).build(), Duration.ofHours(1))
+                    .subscribe(e -> {
+                        if (events.incrementAndGet() == total) {
+                            firstPass.countDown();
+                        }
+                    });
+            firstPass.await();
+            double secs = (System.nanoTime() - start) / 1e9;
+            Thread.sleep(200); // the pass completes and its last page's buffers are released
+            long after = heapAfterGc(memory);
+            watch.dispose();
+            row(String.format(Locale.ROOT, "| S7 watch (100,000 snapshots) | first pass, all `ADDED` | %.1f s |", secs));
+            row(String.format(Locale.ROOT, "| | heap the watch keeps, after GC | %.1f MiB: **%d bytes per snapshot** |",
+                    (after - before) / 1048576.0, (after - before) / total));
+        }
+    }
+
+    private static long heapAfterGc(java.lang.management.MemoryMXBean memory) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     // ------------------------------------------------------------------ S6
@@ -217,14 +261,22 @@ public final class BenchMain {
             server.latency(Duration.ofMillis(20));
             double[] sequential = new double[3];
             double[] ahead = new double[3];
+            double[] consistentSequential = new double[3];
+            double[] consistentAhead = new double[3];
             for (int round = -1; round < 3; round++) {
                 double s = seconds(() -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).build())
                         .count().block());
                 double r = seconds(() -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).readAhead(4)
                         .build()).count().block());
+                double cs = seconds(() -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100)
+                        .consistent(true).build()).count().block());
+                double cr = seconds(() -> client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).readAhead(4)
+                        .consistent(true).build()).count().block());
                 if (round >= 0) {
                     sequential[round] = s;
                     ahead[round] = r;
+                    consistentSequential[round] = cs;
+                    consistentAhead[round] = cr;
                 }
             }
             double s = median(sequential);
@@ -232,6 +284,9 @@ public final class BenchMain {
             row(String.format(Locale.ROOT, "| S2 far API (10,000 snapshots, page 100, +20 ms per request) | read-ahead 0 (sequential; floor 100 x 20 ms = 2.0 s) | %.2f s |", s));
             row(String.format(Locale.ROOT, "| | read-ahead 4 | %.2f s |", r));
             row(String.format(Locale.ROOT, "| | **speed-up** (target >= 3.5, limit 4) | **%.2fx** |", s / r));
+            row(String.format(Locale.ROOT, "| | `consistent(true)`, read-ahead 0 / 4 | %.2f s / %.2f s: **%.2fx** / **%.2fx** the plain listing's time |",
+                    median(consistentSequential), median(consistentAhead), median(consistentSequential) / s,
+                    median(consistentAhead) / r));
         }
     }
 
@@ -240,39 +295,46 @@ public final class BenchMain {
     static void s3Memory() throws Exception {
         int total = 1_000_000;
         try (PageServer server = new PageServer(total)) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                    MemoryScenario.class.getName(), server.baseUrl(), String.valueOf(total))
-                    .redirectErrorStream(true).start();
-            List<Long> checkpoints = new ArrayList<>();
-            String done = null;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("checkpoint ")) {
-                        checkpoints.add(Long.parseLong(line.split(" ")[2]));
-                    } else if (line.startsWith("done ")) {
-                        done = line;
-                    } else if (line.contains("Exception") || line.contains("Error")) {
-                        System.err.println("S3 child: " + line);
-                    }
+            memoryRun(server, total, false, "S3 memory (1,000,000 snapshots, -Xmx64m)");
+            memoryRun(server, total, true, "| S3 with `consistent(true)`");
+        }
+    }
+
+    /** One listing of {@code total} snapshots in a child JVM at -Xmx64m, and its heap at each tenth. */
+    private static void memoryRun(PageServer server, int total, boolean consistent, String label) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                MemoryScenario.class.getName(), server.baseUrl(), String.valueOf(total), String.valueOf(consistent))
+                .redirectErrorStream(true).start();
+        List<Long> checkpoints = new ArrayList<>();
+        String done = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("checkpoint ")) {
+                    checkpoints.add(Long.parseLong(line.split(" ")[2]));
+                } else if (line.startsWith("done ")) {
+                    done = line;
+                } else if (line.contains("Exception") || line.contains("Error")) {
+                    System.err.println("S3 child: " + line);
                 }
             }
-            int exit = child.waitFor();
-            if (done == null || exit != 0) {
-                row("| S3 memory (1,000,000 snapshots, -Xmx64m) | completed | **no** (exit " + exit + ") |");
-                return;
-            }
-            String[] parts = done.split(" ");
-            long seen = Long.parseLong(parts[1]);
-            double secs = Long.parseLong(parts[2]) / 1e9;
-            long first = checkpoints.isEmpty() ? 0 : checkpoints.get(0);
-            long peak = checkpoints.stream().mapToLong(Long::longValue).max().orElse(0);
-            long last = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1);
-            row(String.format(Locale.ROOT, "| S3 memory (1,000,000 snapshots, -Xmx64m) | completed | **%s** (%,d snapshots in %.1f s, %s snapshots/s) |",
-                    seen == total ? "yes" : "no", seen, secs, fmt(seen / secs)));
-            row(String.format(Locale.ROOT, "| | heap after GC at 10%% / peak / 100%% | %.1f / %.1f / %.1f MiB (%d checkpoints) |",
-                    first / 1048576.0, peak / 1048576.0, last / 1048576.0, checkpoints.size()));
         }
+        int exit = child.waitFor();
+        String first = label.startsWith("| ") ? label.substring(2) : label;
+        if (done == null || exit != 0) {
+            row("| " + first + " | completed | **no** (exit " + exit + ") |");
+            return;
+        }
+        String[] parts = done.split(" ");
+        long seen = Long.parseLong(parts[1]);
+        double secs = Long.parseLong(parts[2]) / 1e9;
+        long start = checkpoints.isEmpty() ? 0 : checkpoints.get(0);
+        long peak = checkpoints.stream().mapToLong(Long::longValue).max().orElse(0);
+        long last = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1);
+        row(String.format(Locale.ROOT, "| %s | completed | **%s** (%,d snapshots in %.1f s, %s snapshots/s) |",
+                first, seen == total ? "yes" : "no", seen, secs, fmt(seen / secs)));
+        row(String.format(Locale.ROOT, "| | heap after GC at 10%% / peak / 100%% | %.1f / %.1f / %.1f MiB (%d checkpoints) |",
+                start / 1048576.0, peak / 1048576.0, last / 1048576.0, checkpoints.size()));
     }
 
     // ------------------------------------------------------------------ S4

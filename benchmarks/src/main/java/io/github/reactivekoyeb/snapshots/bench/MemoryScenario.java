@@ -18,11 +18,12 @@ public final class MemoryScenario {
     public static void main(String[] args) throws InterruptedException {
         String baseUrl = args[0];
         long total = Long.parseLong(args[1]);
+        boolean consistent = args.length > 2 && Boolean.parseBoolean(args[2]);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         AtomicLong seen = new AtomicLong();
         long start = System.nanoTime();
         try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(baseUrl).build()) {
-            var done = client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).build())
+            var done = client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).consistent(consistent).build())
                     .doOnNext(s -> seen.incrementAndGet())
                     .then()
                     .toFuture();

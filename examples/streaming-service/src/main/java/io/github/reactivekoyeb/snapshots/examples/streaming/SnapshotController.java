@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -45,6 +46,25 @@ class SnapshotController {
             request.statuses(statuses.stream().map(SnapshotController::status).toList());
         }
         return client.listSnapshots(request.build());
+    }
+
+    /**
+     * {@code GET /snapshots/changes}: the listing watched ({@code watchSnapshots}), as server-sent
+     * events whose name is the change ({@code ADDED}, {@code MODIFIED}, {@code REMOVED}), whose id
+     * is the snapshot's and whose data is the snapshot. A browser's {@code EventSource} reads it
+     * (see {@code static/index.html}); a client that hangs up ends the watch.
+     */
+    @GetMapping(path = "/snapshots/changes", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<Snapshot>> changes(@RequestParam(name = "status", required = false) List<String> statuses,
+            @RequestParam(name = "region", required = false) String region,
+            @RequestParam(name = "intervalMillis", defaultValue = "2000") long intervalMillis) {
+        ListSnapshotsRequest.Builder request = ListSnapshotsRequest.builder().region(region);
+        if (statuses != null && !statuses.isEmpty()) {
+            request.statuses(statuses.stream().map(SnapshotController::status).toList());
+        }
+        return client.watchSnapshots(request.build(), Duration.ofMillis(intervalMillis))
+                .map(event -> ServerSentEvent.builder(event.snapshot()).event(event.type().name())
+                        .id(event.snapshot().id()).build());
     }
 
     @GetMapping("/snapshots/{id}")
