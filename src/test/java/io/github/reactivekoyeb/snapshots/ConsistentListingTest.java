@@ -44,6 +44,16 @@ class ConsistentListingTest extends FakeServerTest {
         return Outcome.of(stable, emitted);
     }
 
+    /** A client whose listener records the offset of each repair request. */
+    private ReactiveSnapshotsClient countingRepairs(List<Long> repairs) {
+        return track(clientBuilder().eventListener(new ClientEventListener() {
+            @Override
+            public void onListingRepair(long offset, int attempt) {
+                repairs.add(offset);
+            }
+        }).build());
+    }
+
     private List<Snapshot> stableWithShortLived(int stable, int shortLived) {
         List<Snapshot> seeded = server.seed(stable);
         server.changeBeforeListRequest(1, FakeChange.createAnywhere(shortLived));
@@ -137,13 +147,7 @@ class ConsistentListingTest extends FakeServerTest {
         server.clearRequests();
         bytes = server.bodyBytesWritten();
         List<Long> repairs = new CopyOnWriteArrayList<>();
-        ReactiveSnapshotsClient counting = track(clientBuilder().eventListener(new ClientEventListener() {
-            @Override
-            public void onListingRepair(long offset, int attempt) {
-                repairs.add(offset);
-            }
-        }).build());
-        Outcome consistent = list(counting, request(100).consistent(true).build(), stable);
+        Outcome consistent = list(countingRepairs(repairs), request(100).consistent(true).build(), stable);
         double requestRatio = server.requestCount() / (double) plainRequests;
         double byteRatio = (server.bodyBytesWritten() - bytes) / (double) plainBytes;
         System.out.printf("6 removed and 3 created before the cursor before each page, page 100: %.3fx requests,"
@@ -161,13 +165,7 @@ class ConsistentListingTest extends FakeServerTest {
         // a burst of 40 removals behind the cursor, ten times the overlap of page 50
         server.changeBeforeListRequest(6, FakeChange.removeBeforeCursor(40, CREATED_BY_CHANGES));
         List<Long> repairs = new CopyOnWriteArrayList<>();
-        ReactiveSnapshotsClient client = track(clientBuilder().eventListener(new ClientEventListener() {
-            @Override
-            public void onListingRepair(long offset, int attempt) {
-                repairs.add(offset);
-            }
-        }).build());
-        Outcome consistent = list(client, request(50).consistent(true).build(), stable);
+        Outcome consistent = list(countingRepairs(repairs), request(50).consistent(true).build(), stable);
         assertThat(consistent.missing()).isZero();
         assertThat(consistent.repeated()).isZero();
         assertThat(repairs).isNotEmpty();
