@@ -22,12 +22,16 @@ import reactor.netty.transport.ProxyProvider;
  * @param connector what the {@code WebClient} sends through
  * @param pool the pool, disposed when the client closes
  * @param metrics the pool's metrics
+ * @param gate the queue in front of the pool, where an exchange waits for a free connection
  */
-record Connector(ReactorClientHttpConnector connector, ConnectionProvider pool, PoolMetrics metrics) {
+record Connector(ReactorClientHttpConnector connector, ConnectionProvider pool, PoolMetrics metrics,
+        RequestGate gate) {
 
     static Connector create(ConnectionPoolSettings settings, @Nullable TrustManagerFactory trust,
             @Nullable ProxySettings proxy) {
-        PoolMetrics metrics = new PoolMetrics();
+        RequestGate gate = new RequestGate(settings.maxConnections(), settings.pendingAcquireMaxCount(),
+                settings.pendingAcquireTimeout());
+        PoolMetrics metrics = new PoolMetrics(gate::waiting);
         ConnectionProvider pool = ConnectionProvider.builder(ConnectionPoolSettings.POOL_NAME)
                 .maxConnections(settings.maxConnections())
                 .pendingAcquireMaxCount(settings.pendingAcquireMaxCount())
@@ -59,7 +63,7 @@ record Connector(ReactorClientHttpConnector connector, ConnectionProvider pool, 
                 }
             });
         }
-        return new Connector(new ReactorClientHttpConnector(http), pool, metrics);
+        return new Connector(new ReactorClientHttpConnector(http), pool, metrics, gate);
     }
 
     /**

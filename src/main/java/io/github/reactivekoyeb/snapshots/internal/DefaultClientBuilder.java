@@ -183,9 +183,9 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // read the version resource and load the JSON reading and writing classes here, on the
         // caller's thread, never lazily on an event loop
         WireJson.get();
-        HttpExchanger exchanger = new HttpExchanger(builder.build(), baseUrl, new TokenSource(token, tokenProvider),
-                ClientVersion.USER_AGENT, compression, retryPolicy, responseTimeout, maxResponseSize, Clock.systemUTC(),
-                listener);
+        HttpExchanger exchanger = new HttpExchanger(builder.build(), own == null ? null : own.gate(), baseUrl,
+                new TokenSource(token, tokenProvider), ClientVersion.USER_AGENT, compression, retryPolicy,
+                responseTimeout, maxResponseSize, Clock.systemUTC(), listener);
         return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener,
                 own == null ? () -> { } : () -> own.pool().disposeLater().subscribe(),
                 own == null ? null : own.metrics(), defaultReadAhead);

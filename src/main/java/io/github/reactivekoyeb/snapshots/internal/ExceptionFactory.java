@@ -111,8 +111,10 @@ final class ExceptionFactory {
                 || hasCause(e, UnknownHostException.class)) {
             reason = Reason.CONNECT;
             detail = "could not connect (" + rootMessage(e) + ")";
-        } else if (anyCause(e, t -> t.getClass().getSimpleName().startsWith("PoolAcquire"))) {
-            // Reactor Netty's pool refused or timed out the acquire (its classes are shaded): nothing was sent
+        } else if (e instanceof RequestGate.Refused
+                || anyCause(e, t -> t.getClass().getSimpleName().startsWith("PoolAcquire"))) {
+            // the queue in front of the pool, or Reactor Netty's pool (its classes are shaded),
+            // refused or timed out the acquire: nothing was sent
             reason = Reason.CONNECT;
             detail = "no pooled connection could be had (" + rootMessage(e) + "); see ConnectionPoolSettings";
         } else {

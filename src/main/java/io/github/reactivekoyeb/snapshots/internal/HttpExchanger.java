@@ -35,7 +35,8 @@ import reactor.core.publisher.Mono;
  * read by the caller's reader with the client's own JSON mapping (inflated first when it is
  * gzip); anything else becomes its typed exception in the {@link ExceptionFactory}. Failed tries
  * go to the {@link RetryStrategy}. A cancel, or the response timeout, cuts the try's exchange at
- * the wire ({@link ExchangeCut}).
+ * the wire ({@link ExchangeCut}). With the client's own connection pool, a try first waits its
+ * turn for a free connection in the {@link RequestGate}.
  */
 final class HttpExchanger {
 
@@ -60,11 +61,13 @@ final class HttpExchanger {
     private final Clock clock;
     private final RetryStrategy.Listener retryListener;
     private final RetryTokenBucket retryBudget;
+    private final @Nullable RequestGate gate;
 
-    HttpExchanger(WebClient webClient, String baseUrl, TokenSource tokens, String userAgent, boolean compression,
-            RetryPolicy retryPolicy, Duration responseTimeout, int maxResponseSize, Clock clock,
+    HttpExchanger(WebClient webClient, @Nullable RequestGate gate, String baseUrl, TokenSource tokens, String userAgent,
+            boolean compression, RetryPolicy retryPolicy, Duration responseTimeout, int maxResponseSize, Clock clock,
             ClientEventListener listener) {
         this.webClient = webClient;
+        this.gate = gate;
         this.baseUrl = baseUrl;
         this.tokens = tokens;
         this.userAgent = userAgent;
@@ -107,11 +110,18 @@ final class HttpExchanger {
         WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         ExceptionFactory exceptions = credentials.exceptions();
         // the timeout is a cancel like the caller's own: both cut the exchange at the wire
-        return ExchangeCut.cutOnCancel(onRequest -> ready.httpRequest(onRequest)
-                        .exchangeToMono(response -> read(response, request, reader, attempt, start, exceptions)))
+        // with the client's own pool, the wait for a connection is in its gate, which a cancel
+        // leaves at once; inside the cut, the permit goes back when the exchange has really ended
+        // (after a cut, once its connection is closed), so that the next never waits in the pool
+        return ExchangeCut.cutOnCancel(onRequest -> guarded(ready.httpRequest(onRequest)
+                        .exchangeToMono(response -> read(response, request, reader, attempt, start, exceptions))))
                 .timeout(responseTimeout)
                 .onErrorMap(e -> !(e instanceof KoyebException) && ExceptionFactory.isTransportFailure(e),
                         e -> logged(exceptions.forTransportFailure(e, request, attempt, responseTimeout), request));
+    }
+
+    private <T> Mono<T> guarded(Mono<T> exchange) {
+        return gate == null ? exchange : gate.guard(exchange);
     }
 
     private void addHeaders(HttpHeaders headers, @Nullable String token) {

@@ -4,6 +4,7 @@ import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -16,7 +17,10 @@ final class PoolMetrics implements ConnectionProvider.MeterRegistrar {
 
     private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
 
-    PoolMetrics() {
+    private final IntSupplier queued;
+
+    PoolMetrics(IntSupplier queued) {
+        this.queued = queued;
     }
 
     /**
@@ -62,12 +66,13 @@ final class PoolMetrics implements ConnectionProvider.MeterRegistrar {
     }
 
     /**
-     * Acquires waiting for a connection, over every remote address.
+     * Exchanges waiting for a connection: in the client's queue in front of the pool
+     * ({@link RequestGate}), and in the pool, over every remote address.
      *
      * @return the count
      */
     public int pending() {
-        return pools.values().stream().mapToInt(ConnectionPoolMetrics::pendingAcquireSize).sum();
+        return queued.getAsInt() + pools.values().stream().mapToInt(ConnectionPoolMetrics::pendingAcquireSize).sum();
     }
 
     @Override
