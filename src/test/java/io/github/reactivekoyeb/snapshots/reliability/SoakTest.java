@@ -123,7 +123,9 @@ class SoakTest {
             assertThat(ended.get()).as("every call ended").isEqualTo(started.get());
             assertThat(calls.sum()).isGreaterThan(WORKERS);
             assertThat(server.faultsServed()).isPositive();
-            assertThat(last).as("heap after GC, last quarter against first").isBetween(first * 0.9, first * 1.1);
+            // a leak shows as growth; a heap that shrinks (an earlier test class's leftovers collected
+            // during the run, seen once in CI: 81.3 -> 70.8 MiB) is no failure
+            assertThat(last).as("heap after GC, last quarter against first").isLessThanOrEqualTo(first * 1.1);
             assertThat(leaks).isEmpty();
             assertThat(pool.acquired()).isZero();
         }
