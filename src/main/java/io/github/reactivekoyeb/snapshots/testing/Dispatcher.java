@@ -13,7 +13,8 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Decides each answer of the fake server, as OkHttp's {@code Dispatcher} does for its
- * {@code MockWebServer}: first the changes scheduled before the request are made to the store
+ * {@code MockWebServer}: first the rate limit, if one is set ({@link FakeRateLimit}: 429 at once,
+ * before anything else); then the changes scheduled before the request are made to the store
  * ({@link ChangeScript}); then what the {@link FaultScript} has for the request (written by the
  * {@link FaultWriter}), else the Koyeb API's answer from the store ({@link KoyebApiRoutes}),
  * gzip-compressed when the request accepts it; after the latency.
@@ -23,12 +24,15 @@ final class Dispatcher {
     private final FaultScript script;
     private final ChangeScript changes;
     private final KoyebApiRoutes api;
+    private final FakeRateLimit rateLimit;
     private final boolean compression;
     private final AtomicLong bodyBytesWritten = new AtomicLong();
     private volatile Duration latency;
 
-    Dispatcher(FaultScript script, ChangeScript changes, KoyebApiRoutes api, boolean compression, Duration latency) {
+    Dispatcher(FaultScript script, ChangeScript changes, KoyebApiRoutes api, FakeRateLimit rateLimit,
+            boolean compression, Duration latency) {
         this.script = script;
+        this.rateLimit = rateLimit;
         this.changes = changes;
         this.api = api;
         this.compression = compression;
@@ -44,6 +48,9 @@ final class Dispatcher {
     }
 
     Mono<Void> dispatch(RecordedRequest request, HttpServerResponse response) {
+        if (!rateLimit.admit()) {
+            return FaultWriter.write(FakeRateLimit.THROTTLED, response);
+        }
         changes.beforeAnswer(request);
         FakeResponse scripted = script.next(request);
         Duration wait = latency.plus(scripted == null ? Duration.ZERO : scripted.delay());

@@ -66,6 +66,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final FaultScript script;
     private final ChangeScript changes;
     private final Dispatcher dispatcher;
+    private final FakeRateLimit rateLimit;
     private final RequestLog log;
     private final String organizationId;
     private final FakeHttpServer server;
@@ -78,7 +79,8 @@ public final class FakeKoyebServer implements AutoCloseable {
                 builder.region, builder.maxLimit);
         this.script = new FaultScript(clock);
         this.changes = new ChangeScript(store, builder.organizationId, builder.seed);
-        this.dispatcher = new Dispatcher(script, changes, api, builder.compression, builder.latency);
+        this.rateLimit = new FakeRateLimit(clock, builder.rateLimit);
+        this.dispatcher = new Dispatcher(script, changes, api, rateLimit, builder.compression, builder.latency);
         this.log = new RequestLog(clock, builder.recordRequests);
         this.organizationId = builder.organizationId;
         this.server = new FakeHttpServer(builder.port, builder.tlsKeys, this::handle);
@@ -384,6 +386,47 @@ public final class FakeKoyebServer implements AutoCloseable {
         dispatcher.latency(Objects.requireNonNull(latency, "latency"));
     }
 
+    /**
+     * Sets or changes the rate limit while the server runs (see {@link Builder#rateLimit(double)}):
+     * a first limit starts with a full bucket, a changed one keeps the tokens it has, up to the new
+     * limit.
+     *
+     * @param requestsPerSecond the limit, positive, or 0 for none
+     * @return this server
+     * @throws IllegalArgumentException if it is negative or not finite
+     */
+    public FakeKoyebServer rateLimit(double requestsPerSecond) {
+        rateLimit.limit(checkedRateLimit(requestsPerSecond));
+        return this;
+    }
+
+    /**
+     * How many requests the rate limit answered 429 since the start or {@link #clearRequests()}.
+     *
+     * @return the count
+     */
+    public long throttledCount() {
+        return rateLimit.throttled();
+    }
+
+    /**
+     * How many requests the rate limit let through (all of them while there is none) since the
+     * start or {@link #clearRequests()}.
+     *
+     * @return the count
+     */
+    public long admittedCount() {
+        return rateLimit.admitted();
+    }
+
+    static double checkedRateLimit(double requestsPerSecond) {
+        if (!(requestsPerSecond >= 0) || Double.isInfinite(requestsPerSecond)) {
+            throw new IllegalArgumentException("rateLimit must be 0 (none) or a positive number of requests per"
+                    + " second, but was " + requestsPerSecond);
+        }
+        return requestsPerSecond;
+    }
+
     // ---------------------------------------------------------------- recording
 
     /**
@@ -443,9 +486,10 @@ public final class FakeKoyebServer implements AutoCloseable {
         return server.openConnections();
     }
 
-    /** Forgets the requests recorded so far, and sets {@link #requestCount()} back to 0. */
+    /** Forgets the requests recorded so far; sets {@link #requestCount()} and the rate limit's counts back to 0. */
     public void clearRequests() {
         log.clear();
+        rateLimit.clearCounts();
     }
 
     /**
@@ -469,189 +513,16 @@ public final class FakeKoyebServer implements AutoCloseable {
                 .flatMap(body -> dispatcher.dispatch(log.record(request, body), response));
     }
 
-    /** Settings of a {@link FakeKoyebServer}. Not thread-safe. */
-    public static final class Builder {
-        private @Nullable String token;
-        private Duration creationDelay = Duration.ofSeconds(1);
-        private Duration deletionDelay = Duration.ofSeconds(1);
-        private Duration latency = Duration.ZERO;
-        private String organizationId = "org-fake";
-        private String region = "fra";
-        private boolean int64AsStrings = true;
-        private int maxLimit = MAX_LIMIT;
-        private Clock clock = Clock.systemUTC();
-        private int port;
-        private @Nullable KeyManagerFactory tlsKeys;
-        private boolean recordRequests = true;
-        private boolean compression = true;
-        private long seed = System.nanoTime();
+    /**
+     * Settings of a {@link FakeKoyebServer}; every setter returns this builder. Not thread-safe.
+     */
+    public static final class Builder extends FakeServerSettings<Builder> {
 
         private Builder() {
         }
 
-        /**
-         * The seed of the random positions that changes draw ({@link FakeChange}); default one of
-         * the moment, which {@link FakeKoyebServer#seed()} tells.
-         *
-         * @param seed the seed
-         * @return this builder
-         */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * Requires {@code Authorization: Bearer <token>} on every request (else 401).
-         *
-         * @param token the token, or null to accept any request
-         * @return this builder
-         */
-        public Builder token(@Nullable String token) {
-            this.token = token;
-            return this;
-        }
-
-        /**
-         * How long a created snapshot stays {@code CREATING}; default 1 s.
-         *
-         * @param delay the delay
-         * @return this builder
-         */
-        public Builder creationDelay(Duration delay) {
-            this.creationDelay = Objects.requireNonNull(delay, "delay");
-            return this;
-        }
-
-        /**
-         * How long a deleted snapshot stays {@code DELETING}; default 1 s.
-         *
-         * @param delay the delay
-         * @return this builder
-         */
-        public Builder deletionDelay(Duration delay) {
-            this.deletionDelay = Objects.requireNonNull(delay, "delay");
-            return this;
-        }
-
-        /**
-         * Added to every answer; default none.
-         *
-         * @param latency the latency
-         * @return this builder
-         */
-        public Builder latency(Duration latency) {
-            this.latency = Objects.requireNonNull(latency, "latency");
-            return this;
-        }
-
-        /**
-         * The organization of created and seeded snapshots; default {@code org-fake}.
-         *
-         * @param organizationId the id
-         * @return this builder
-         */
-        public Builder organizationId(String organizationId) {
-            this.organizationId = Objects.requireNonNull(organizationId, "organizationId");
-            return this;
-        }
-
-        /**
-         * The region of created snapshots; default {@code fra}.
-         *
-         * @param region the region
-         * @return this builder
-         */
-        public Builder region(String region) {
-            this.region = Objects.requireNonNull(region, "region");
-            return this;
-        }
-
-        /**
-         * Whether 64-bit integers ({@code size}, {@code limit}, {@code offset}) are sent as JSON
-         * strings, as Koyeb's protobuf JSON does; default true.
-         *
-         * @param asStrings false to send JSON numbers
-         * @return this builder
-         */
-        public Builder int64AsStrings(boolean asStrings) {
-            this.int64AsStrings = asStrings;
-            return this;
-        }
-
-        /**
-         * The largest page the server returns, whatever {@code limit} asks for; default
-         * {@value FakeKoyebServer#MAX_LIMIT}. A smaller one makes a server that pages differently
-         * from what the client asked.
-         *
-         * @param maxLimit 1 or more
-         * @return this builder
-         */
-        public Builder maxLimit(int maxLimit) {
-            if (maxLimit < 1) {
-                throw new IllegalArgumentException("maxLimit must be positive");
-            }
-            this.maxLimit = maxLimit;
-            return this;
-        }
-
-        /**
-         * The server's one clock: of the life-cycle transitions, storms and the time requests
-         * arrived; default the system clock.
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * Serves HTTPS with this key and certificate (for instance a self-signed one, to test how a
-         * client handles trust); default plain HTTP.
-         *
-         * @param keys the server's key material
-         * @return this builder
-         */
-        public Builder https(KeyManagerFactory keys) {
-            this.tlsKeys = Objects.requireNonNull(keys, "keys");
-            return this;
-        }
-
-        /**
-         * Whether the store's answers are gzip-compressed for a request that accepts gzip, as
-         * Koyeb's are; default true.
-         *
-         * @param enabled false to answer plain whatever the request accepts
-         * @return this builder
-         */
-        public Builder compression(boolean enabled) {
-            this.compression = enabled;
-            return this;
-        }
-
-        /**
-         * Whether every request is kept for {@link FakeKoyebServer#requests()}; default true. A
-         * long soak turns it off so that the record does not grow without bound;
-         * {@link FakeKoyebServer#requestCount()} counts either way.
-         *
-         * @param record false to keep none
-         * @return this builder
-         */
-        public Builder recordRequests(boolean record) {
-            this.recordRequests = record;
-            return this;
-        }
-
-        /**
-         * The port to listen on; default 0, a free port.
-         *
-         * @param port the port
-         * @return this builder
-         */
-        public Builder port(int port) {
-            this.port = port;
+        @Override
+        Builder self() {
             return this;
         }
 
