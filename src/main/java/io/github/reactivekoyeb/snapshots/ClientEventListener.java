@@ -1,10 +1,12 @@
 package io.github.reactivekoyeb.snapshots;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Told about what the client does, for metrics: every retry it schedules, every page it
- * fetches, every repair of a consistent listing and every pass and event of a watch. The Spring
+ * fetches, every repair of a consistent listing, every pass and event of a watch, every 429 and
+ * every wait its {@link RateLimiter} imposes. The Spring
  * Boot auto-configuration turns these into the Micrometer counters {@code koyeb.snapshots.*}.
  *
  * <p>Called on the thread that saw the event, often an event loop: implementations must be
@@ -73,5 +75,28 @@ public interface ClientEventListener {
      * @param type the event's type
      */
     default void onWatchEvent(SnapshotEvent.Type type) {
+    }
+
+    /**
+     * The API refused a request with 429 (throttling); the client's {@link RateLimiter} heard of it.
+     *
+     * @param method the HTTP method, e.g. {@code GET}
+     * @param uriTemplate the request's URI template, e.g. {@code /v1/snapshots/{id}}
+     * @param retryAfter the {@code Retry-After} of the reply, or null
+     * @param rate the limiter's rate after it, in requests per second
+     *     ({@link Double#POSITIVE_INFINITY} for a limiter that does not limit)
+     */
+    default void onThrottled(String method, String uriTemplate, @Nullable Duration retryAfter, double rate) {
+    }
+
+    /**
+     * A request waited for a permit of the client's {@link RateLimiter} before it was sent (not
+     * called for requests sent at once).
+     *
+     * @param method the HTTP method, e.g. {@code GET}
+     * @param uriTemplate the request's URI template, e.g. {@code /v1/snapshots/{id}}
+     * @param wait how long it was held
+     */
+    default void onRateLimitWait(String method, String uriTemplate, Duration wait) {
     }
 }

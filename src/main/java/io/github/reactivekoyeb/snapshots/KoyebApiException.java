@@ -34,6 +34,17 @@ public class KoyebApiException extends KoyebException {
         super(describe(details), details, null);
     }
 
+    /**
+     * Creates the exception with a message of its own, for a failure the client found before any
+     * reply (its rate limiter refused to send, say).
+     *
+     * @param message the message; must not contain the token
+     * @param details the request, and the status the failure stands for
+     */
+    protected KoyebApiException(String message, KoyebErrorDetails details) {
+        super(message, details, null);
+    }
+
     private static String describe(KoyebErrorDetails d) {
         StringBuilder sb = new StringBuilder(96).append(d.method()).append(' ').append(d.path())
                 .append(" failed with HTTP ").append(d.statusCode());

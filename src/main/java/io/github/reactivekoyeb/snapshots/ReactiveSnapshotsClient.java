@@ -355,6 +355,18 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
         Builder retryPolicy(RetryPolicy policy);
 
         /**
+         * The rate limiter every call, listing, read-ahead page and waiter's poll of the client
+         * takes a permit from before each request (retries too); default a new
+         * {@link RateLimiter#adaptive()} one per client built. Pass the same instance to several
+         * clients of one API and token to share it, or {@link RateLimiter#NONE} to send at once.
+         *
+         * @param limiter the limiter
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        Builder rateLimiter(RateLimiter limiter);
+
+        /**
          * The longest wait for one complete response (status, headers and body) of one request;
          * a listing's pages each have their own. Default 30 s.
          *

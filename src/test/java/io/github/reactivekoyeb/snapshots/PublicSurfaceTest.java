@@ -105,7 +105,8 @@ class PublicSurfaceTest {
             }).sorted().toList();
         }
         // the builder behind ReactiveSnapshotsClient.builder(), the waiters and the watch behind its
-        // default methods, and the argument checks the public settings types share
-        assertThat(exported).containsExactly("Checks", "DefaultClientBuilder", "Waiter", "Watcher");
+        // default methods, the argument checks the public settings types share, and the limiter
+        // behind RateLimiter.adaptive()
+        assertThat(exported).containsExactly("AdaptiveRateLimiter", "Checks", "DefaultClientBuilder", "Waiter", "Watcher");
     }
 }

@@ -1,12 +1,16 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
+import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.RetryReason;
 import io.github.reactivekoyeb.snapshots.SnapshotEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's events as Micrometer counters: {@code koyeb.snapshots.retries} tagged
@@ -15,7 +19,11 @@ import java.util.Locale;
  * (failures not retried because the retry budget was exhausted), {@code koyeb.snapshots.pages},
  * {@code koyeb.snapshots.listing.repairs} (consistent listings), and for watches
  * {@code koyeb.snapshots.watch.passes} tagged {@code outcome} and {@code koyeb.snapshots.watch.events}
- * tagged {@code type}. Every tag value is registered at zero. Tags never hold an id or a token.
+ * tagged {@code type}; for the rate limiter, {@code koyeb.snapshots.throttled} (429s from the
+ * API), the timer {@code koyeb.snapshots.rate.limit.wait} (how long requests waited for a permit)
+ * and, given the limiter, the gauge {@code koyeb.snapshots.rate.limit} (its rate in requests per
+ * second, NaN while it does not limit). Every tag value is registered at zero. Tags never hold an
+ * id or a token.
  */
 public final class MicrometerClientEventListener implements ClientEventListener {
 
@@ -32,22 +40,51 @@ public final class MicrometerClientEventListener implements ClientEventListener 
     public static final String WATCH_PASSES = "koyeb.snapshots.watch.passes";
     /** Events of watches, tagged {@code type} ({@code added}, {@code modified}, {@code removed}): {@value}. */
     public static final String WATCH_EVENTS = "koyeb.snapshots.watch.events";
+    /** Requests the API refused with 429: {@value}. */
+    public static final String THROTTLED = "koyeb.snapshots.throttled";
+    /** A timer of the waits for a permit of the rate limiter: {@value}. */
+    public static final String RATE_LIMIT_WAIT = "koyeb.snapshots.rate.limit.wait";
+    /** A gauge of the rate limiter's rate, requests per second (NaN while it does not limit): {@value}. */
+    public static final String RATE_LIMIT = "koyeb.snapshots.rate.limit";
 
     private final Counter pages;
     private final Counter repairs;
     private final Counter completePasses;
     private final Counter incompletePasses;
+    private final Counter throttled;
+    private final Timer rateLimitWaits;
     private final Counter[] events = new Counter[SnapshotEvent.Type.values().length];
     // by RetryReason.ordinal(), every reason registered up front
     private final Counter[] retries = new Counter[RetryReason.values().length];
     private final Counter[] budgetExhausted = new Counter[RetryReason.values().length];
 
     /**
-     * Registers the counters on the registry, one per {@link RetryReason} at zero.
+     * Registers the counters on the registry, one per {@link RetryReason} at zero, without the
+     * gauge of a rate limiter's rate.
      *
      * @param registry the application's registry
      */
     public MicrometerClientEventListener(MeterRegistry registry) {
+        this(registry, null);
+    }
+
+    /**
+     * Registers the counters on the registry, one per {@link RetryReason} at zero, and the gauge
+     * {@value #RATE_LIMIT} of this limiter's rate (none for {@link RateLimiter#NONE}).
+     *
+     * @param registry the application's registry
+     * @param rateLimiter the client's rate limiter, or null for no gauge
+     */
+    public MicrometerClientEventListener(MeterRegistry registry, @Nullable RateLimiter rateLimiter) {
+        this.throttled = Counter.builder(THROTTLED).description("Requests the Koyeb API refused with 429")
+                .register(registry);
+        this.rateLimitWaits = Timer.builder(RATE_LIMIT_WAIT)
+                .description("Time requests waited for a permit of the client's rate limiter").register(registry);
+        if (rateLimiter != null && rateLimiter != RateLimiter.NONE) {
+            Gauge.builder(RATE_LIMIT, rateLimiter, l -> Double.isInfinite(l.rate()) ? Double.NaN : l.rate())
+                    .description("The client's sending rate, requests per second (NaN while it does not limit)")
+                    .baseUnit("requests/s").register(registry);
+        }
         this.pages = Counter.builder(PAGES).description("Pages of snapshot listings fetched").register(registry);
         this.repairs = Counter.builder(LISTING_REPAIRS)
                 .description("Repair requests of consistent listings that lost their place").register(registry);
@@ -99,5 +136,15 @@ public final class MicrometerClientEventListener implements ClientEventListener 
     @Override
     public void onWatchEvent(SnapshotEvent.Type type) {
         events[type.ordinal()].increment();
+    }
+
+    @Override
+    public void onThrottled(String method, String uriTemplate, @Nullable Duration retryAfter, double rate) {
+        throttled.increment();
+    }
+
+    @Override
+    public void onRateLimitWait(String method, String uriTemplate, Duration wait) {
+        rateLimitWaits.record(wait);
     }
 }

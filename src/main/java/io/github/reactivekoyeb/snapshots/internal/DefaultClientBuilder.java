@@ -4,6 +4,7 @@ import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.ProxySettings;
+import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.TokenProvider;
@@ -35,6 +36,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     private @Nullable TokenProvider tokenProvider;
     private WebClient.@Nullable Builder webClientBuilder;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private @Nullable RateLimiter rateLimiter;
     private Duration responseTimeout = ReactiveSnapshotsClient.DEFAULT_RESPONSE_TIMEOUT;
     private int defaultPageSize = ListSnapshotsRequest.DEFAULT_PAGE_SIZE;
     private int defaultReadAhead;
@@ -86,6 +88,12 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     @Override
     public DefaultClientBuilder retryPolicy(RetryPolicy policy) {
         this.retryPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    @Override
+    public DefaultClientBuilder rateLimiter(RateLimiter limiter) {
+        this.rateLimiter = Objects.requireNonNull(limiter, "limiter");
         return this;
     }
 
@@ -185,7 +193,8 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         WireJson.get();
         HttpExchanger exchanger = new HttpExchanger(builder.build(), own == null ? null : own.gate(), baseUrl,
                 new TokenSource(token, tokenProvider), ClientVersion.USER_AGENT, compression, retryPolicy,
-                responseTimeout, maxResponseSize, Clock.systemUTC(), listener);
+                rateLimiter != null ? rateLimiter : RateLimiter.adaptive(), responseTimeout, maxResponseSize,
+                Clock.systemUTC(), listener);
         return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener,
                 own == null ? () -> { } : () -> own.pool().disposeLater().subscribe(),
                 own == null ? null : own.metrics(), defaultReadAhead);
@@ -207,6 +216,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     public String toString() {
         return "ReactiveSnapshotsClient.Builder{baseUrl=" + baseUrl + ", token=" + (tokenProvider != null ? "[provider]"
                 : token == null ? "none" : "[REDACTED]")
-                + ", retryPolicy=" + retryPolicy + ", responseTimeout=" + responseTimeout + ", connectionPool=" + pool + ", proxy=" + proxy + '}';
+                + ", retryPolicy=" + retryPolicy + ", rateLimiter=" + (rateLimiter == null ? "adaptive" : rateLimiter)
+                + ", responseTimeout=" + responseTimeout + ", connectionPool=" + pool + ", proxy=" + proxy + '}';
     }
 }

@@ -136,6 +136,16 @@ final class ExceptionFactory {
                 + clean(message), request, status, attempt, redactor.safeCause(e));
     }
 
+    /** The client's rate limiter would have held the request longer than its maximum wait: not sent. */
+    static KoyebRateLimitException forRateLimiterRefusal(ApiRequest request, int sentSoFar, Duration maxWait) {
+        KoyebErrorDetails details = KoyebErrorDetails.builder(request.method().name(), request.path())
+                .statusCode(429).attempts(sentSoFar).build();
+        return new KoyebRateLimitException(request.method() + " " + request.path() + " not sent: the client's rate"
+                + " limiter would hold it longer than its max wait of " + maxWait.toMillis() + " ms, after 429s from"
+                + " the API (see RateLimitSettings.maxWait)" + (sentSoFar == 0 ? "" : "; " + sentSoFar
+                + (sentSoFar == 1 ? " attempt" : " attempts") + " sent before"), details);
+    }
+
     /** The token provider failed, gave nothing, or gave a token the client cannot send. */
     static KoyebTokenProviderException forTokenProvider(String detail, ApiRequest request, int sentSoFar,
             @Nullable Throwable cause) {

@@ -4,6 +4,7 @@ import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.KoyebException;
 import io.github.reactivekoyeb.snapshots.KoyebTransportException;
 import io.github.reactivekoyeb.snapshots.KoyebUnauthorizedException;
+import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -36,7 +38,9 @@ import reactor.core.publisher.Mono;
  * gzip); anything else becomes its typed exception in the {@link ExceptionFactory}. Failed tries
  * go to the {@link RetryStrategy}. A cancel, or the response timeout, cuts the try's exchange at
  * the wire ({@link ExchangeCut}). With the client's own connection pool, a try first waits its
- * turn for a free connection in the {@link RequestGate}.
+ * turn for a free connection in the {@link RequestGate}. Before that, every try (retries and the
+ * resend after a 401 too) takes a permit from the client's {@link RateLimiter}, which hears of
+ * every reply: a 429, or an admission.
  */
 final class HttpExchanger {
 
@@ -62,10 +66,12 @@ final class HttpExchanger {
     private final RetryStrategy.Listener retryListener;
     private final RetryTokenBucket retryBudget;
     private final @Nullable RequestGate gate;
+    private final RateLimiter limiter;
+    private final ClientEventListener listener;
 
     HttpExchanger(WebClient webClient, @Nullable RequestGate gate, String baseUrl, TokenSource tokens, String userAgent,
-            boolean compression, RetryPolicy retryPolicy, Duration responseTimeout, int maxResponseSize, Clock clock,
-            ClientEventListener listener) {
+            boolean compression, RetryPolicy retryPolicy, RateLimiter limiter, Duration responseTimeout,
+            int maxResponseSize, Clock clock, ClientEventListener listener) {
         this.webClient = webClient;
         this.gate = gate;
         this.baseUrl = baseUrl;
@@ -76,7 +82,9 @@ final class HttpExchanger {
         this.maxResponseSize = maxResponseSize;
         this.compression = compression;
         this.clock = clock;
-        this.retryBudget = new RetryTokenBucket(retryPolicy.budget());
+        this.retryBudget = new RetryTokenBucket(retryPolicy.budget(), limiter != RateLimiter.NONE);
+        this.limiter = limiter;
+        this.listener = listener;
         this.retryListener = RetryStrategy.Listener.logging(listener);
     }
 
@@ -89,13 +97,37 @@ final class HttpExchanger {
             AtomicInteger attempts = new AtomicInteger();
             AtomicInteger lastRetryCost = new AtomicInteger();
             AtomicBoolean resentAfter401 = new AtomicBoolean();
-            return Mono.defer(() -> tokens.credentials(request, attempts.get())
+            return paced(request, attempts, () -> tokens.credentials(request, attempts.get())
                             .flatMap(used -> attempt(request, reader, attempts.incrementAndGet(), used)
                                     .onErrorResume(KoyebUnauthorizedException.class, refused -> tokens.resendAfter401(
                                             request, attempts.get(), used, refused, resentAfter401,
-                                            fresh -> attempt(request, reader, attempts.incrementAndGet(), fresh)))))
+                                            fresh -> paced(request, attempts,
+                                                    () -> attempt(request, reader, attempts.incrementAndGet(), fresh))))))
                     .retryWhen(new RetryStrategy(retryPolicy, request, retryListener, retryBudget, lastRetryCost))
                     .doOnNext(value -> retryBudget.onSuccess(lastRetryCost.get()));
+        });
+    }
+
+    /**
+     * {@code send}, once the rate limiter gives a permit: at once, after a non-blocking delay
+     * (cancelled, nothing is sent), or never, when the wait would be longer than the limiter's
+     * maximum: then a {@code KoyebRateLimitException} that is not retried.
+     */
+    private <T> Mono<T> paced(ApiRequest request, AtomicInteger attempts, Supplier<Mono<T>> send) {
+        return Mono.defer(() -> {
+            Mono<Duration> permit = limiter.permit(); // per subscription: each retry asks again
+            if (permit == AdaptiveRateLimiter.AT_ONCE) {
+                return send.get();
+            }
+            return permit
+                    .switchIfEmpty(Mono.error(() -> ExceptionFactory.forRateLimiterRefusal(
+                            request, attempts.get(), limiter.maxWait())))
+                    .flatMap(waited -> {
+                        if (!waited.isZero()) {
+                            listener.onRateLimitWait(request.method().name(), request.uriTemplate(), waited);
+                        }
+                        return send.get();
+                    });
         });
     }
 
@@ -141,6 +173,13 @@ final class HttpExchanger {
             int attempt, long start, ExceptionFactory exceptions) {
         int status = response.statusCode().value();
         logResponse(request, status, attempt, start);
+        Duration wait = RetryAfter.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), clock);
+        if (status == 429) {
+            limiter.onThrottled(wait);
+            listener.onThrottled(request.method().name(), request.uriTemplate(), wait, limiter.rate());
+        } else {
+            limiter.onAdmitted();
+        }
         boolean gzip = Compression.isGzip(response.headers().asHttpHeaders().getFirst(HttpHeaders.CONTENT_ENCODING));
         if (status >= 200 && status < 300) {
             // the limit bounds the body as received and, when it is compressed, as inflated
@@ -150,7 +189,6 @@ final class HttpExchanger {
                     .onErrorMap(e -> !(e instanceof KoyebException) && !ExceptionFactory.isTransportFailure(e),
                             e -> exceptions.forUnreadableReply(e, status, request, attempt, maxResponseSize));
         }
-        Duration wait = RetryAfter.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), clock);
         return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(
                         response.body(BodyExtractors.toDataBuffers()), MAX_ERROR_BODY_BYTES))
                 .map(buffer -> toText(buffer, gzip))

@@ -137,8 +137,9 @@ final class RetryStrategy extends Retry {
         if (failure instanceof KoyebServiceUnavailableException) {
             return RetryReason.SERVICE_UNAVAILABLE;
         }
-        if (failure instanceof KoyebRateLimitException) {
-            return RetryReason.RATE_LIMITED;
+        if (failure instanceof KoyebRateLimitException limited) {
+            // the client's own limiter refused to wait that long: sending again would wait as long
+            return limited.refusedByClient() ? null : RetryReason.RATE_LIMITED;
         }
         if (failure instanceof KoyebTransportException transport) {
             switch (transport.reason()) {

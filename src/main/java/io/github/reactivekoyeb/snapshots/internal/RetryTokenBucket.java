@@ -7,19 +7,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One client's {@link RetryBudget}: the tokens its retries take and its successes put back.
  * Lock-free; safe on any thread, event loops included.
+ *
+ * <p>With a rate limiter that paces the client's requests, a retry of a 429 is free: the limiter
+ * has lowered the rate and holds the retry until the API admits it, so it adds no load; a real
+ * outage (503s, broken connections) still drains the budget.
  */
 final class RetryTokenBucket {
 
     private final RetryBudget budget;
     private final AtomicInteger tokens;
+    private final boolean rateLimited;
 
-    RetryTokenBucket(RetryBudget budget) {
+    RetryTokenBucket(RetryBudget budget, boolean rateLimited) {
         this.budget = budget;
         this.tokens = new AtomicInteger(budget.maxTokens());
+        this.rateLimited = rateLimited;
+    }
+
+    RetryTokenBucket(RetryBudget budget) {
+        this(budget, false);
     }
 
     /** The tokens a retry for this reason takes. */
     int costOf(RetryReason reason) {
+        if (reason == RetryReason.RATE_LIMITED && rateLimited) {
+            return 0;
+        }
         return reason == RetryReason.TIMEOUT || reason == RetryReason.CONNECTION_CLOSED
                 ? budget.timeoutCost() : budget.retryCost();
     }

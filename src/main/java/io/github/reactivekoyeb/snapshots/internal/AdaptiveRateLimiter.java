@@ -1,0 +1,317 @@
+package io.github.reactivekoyeb.snapshots.internal;
+
+import io.github.reactivekoyeb.snapshots.RateLimitSettings;
+import io.github.reactivekoyeb.snapshots.RateLimiter;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The adaptive {@link RateLimiter}: off (and free) until the first 429, then a token bucket whose
+ * rate follows the API's admissions, with a queue of the requests that wait for its tokens.
+ *
+ * <p>It counts the requests the API admits and refuses, in ten buckets of 100 ms, lock-free. On a
+ * 429 it pauses every request for the {@code Retry-After} (up to 5 minutes: a request that would
+ * wait past the maximum wait fails at once meanwhile) and, at most
+ * once a second (the 429s of one overload are one signal), lowers the rate to {@code decrease}
+ * times a base: what the API admitted in the last second while the client was not paused (or the
+ * rate, if lower; never below {@code decrease} times the rate, so that a sample spoiled by a pause
+ * or by another replica cannot collapse it). The first time, while the first burst's replies come
+ * in, each 429 refines the base, and a client refused (almost) everything starts from a quarter of
+ * what it sent. On each admission the rate grows back along CUBIC's curve
+ * {@code W(t) = Wmax + C (t - K)^3}, {@code K = cbrt(Wmax (1 - decrease) / C)} (TCP CUBIC, as AWS SDK
+ * v2's adaptive retry mode, C = {@value #CUBIC_C}): fast while far below the rate of the last
+ * decrease, flat around it, probing above it after; never above twice what the API admitted in the
+ * last second (a quiet client stores no burst), nor below the rate it was lowered to. The bucket
+ * holds {@value #BURST_SECONDS} s of tokens: when a pause ends, the requests it held back go at
+ * once, as the API's bucket has refilled meanwhile, but not quite as many as it could hold, since
+ * the rate may still be too high. Ten seconds without a 429 turn it off again, so that a client that
+ * met one stray 429 is not paced for good.
+ *
+ * <p>Requests that find no token wait in one FIFO queue, drained by one timer at the current rate:
+ * a pause or a decrease that comes while they wait holds them too (a reservation made at the old
+ * rate would not), a cancelled one leaves the queue, and one that would wait longer than the
+ * maximum is refused when it asks (estimated from the queue ahead of it) or, if a later decrease
+ * makes it so, when the maximum has passed. Thread-safe; the state changes under a lock held for
+ * a few instructions, never while waiting, and permits are granted outside it.
+ *
+ * <p>Its parameters come from a simulation of the issue's scenarios in virtual time
+ * ({@code AdaptiveRateLimiterSimulationTest}): 20, 150 and 1,000 requests per second, a limit that
+ * changes, two replicas, at several latencies.
+ */
+public final class AdaptiveRateLimiter implements RateLimiter {
+
+    /** The permit of a request that need not wait, shared. */
+    public static final Mono<Duration> AT_ONCE = Mono.just(Duration.ZERO);
+    /** CUBIC's C, in requests per second per second cubed, as AWS SDK v2's adaptive mode: {@value}. */
+    static final double CUBIC_C = 0.4;
+    /** The longest pause a {@code Retry-After} imposes: 5 minutes. */
+    private static final long MAX_PAUSE_NANOS = Duration.ofMinutes(5).toNanos();
+    /** How long without a 429 before the limiter is off (and free) again: 10 s. */
+    private static final long QUIET_NANOS = Duration.ofSeconds(10).toNanos();
+    /** The bucket's capacity, in seconds of the rate: {@value}. */
+    static final double BURST_SECONDS = 0.75;
+    private static final long SECOND = 1_000_000_000L;
+
+    private final RateLimitSettings settings;
+    private final long maxWaitNanos;
+    private final Scheduler timer;
+    private final long origin;
+    private final LastSecond admitted = new LastSecond();
+    private final LastSecond throttled = new LastSecond();
+    private volatile boolean enabled;
+    private volatile long pausedUntil;
+
+    // under the lock
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private @Nullable Disposable drain;
+    private double rate = Double.POSITIVE_INFINITY;
+    private double tokens;
+    private long refilledAt;
+    private double lastMax;
+    /** CUBIC's K: seconds from the last decrease back to {@code lastMax}. */
+    private double recovery;
+    private long lastDecrease;
+    private long enabledAt;
+    private long pauseFrom;
+    private long lastThrottled;
+
+    /**
+     * A limiter with state of its own; use {@link RateLimiter#adaptive(RateLimitSettings)}.
+     *
+     * @param settings the settings
+     */
+    public AdaptiveRateLimiter(RateLimitSettings settings) {
+        this(settings, Schedulers.parallel());
+    }
+
+    /** With the timer (and clock) of this scheduler, a virtual-time one in simulations. */
+    AdaptiveRateLimiter(RateLimitSettings settings, Scheduler timer) {
+        this.settings = settings;
+        this.maxWaitNanos = settings.maxWait().toNanos();
+        this.timer = timer;
+        this.origin = now();
+        this.pausedUntil = origin;
+    }
+
+    @Override
+    public Mono<Duration> permit() {
+        if (!enabled && pausedUntil - now() <= 0) {
+            return AT_ONCE;
+        }
+        return Mono.create(this::enqueue);
+    }
+
+    private void enqueue(MonoSink<Duration> sink) {
+        long now = now();
+        Waiter waiter = new Waiter(sink, now);
+        sink.onCancel(() -> leave(waiter));
+        boolean refused = false;
+        boolean granted = false;
+        synchronized (this) {
+            if (waiter.cancelled) {
+                return;
+            }
+            refill(now);
+            long pause = Math.max(0, pausedUntil - now);
+            if (queue.isEmpty() && pause == 0 && (!enabled || tokens >= 1)) {
+                tokens -= enabled ? 1 : 0;
+                granted = true;
+            } else {
+                double ahead = enabled ? queue.size() + 1 - tokens : 0;
+                long wait = Math.max(pause, ahead <= 0 ? 0 : (long) (ahead / rate * SECOND));
+                if (wait > maxWaitNanos) {
+                    refused = true;
+                } else {
+                    queue.add(waiter);
+                    scheduleDrain(now);
+                }
+            }
+        }
+        if (granted) {
+            sink.success(Duration.ZERO);
+        } else if (refused) {
+            sink.success();
+        }
+    }
+
+    private synchronized void leave(Waiter waiter) {
+        waiter.cancelled = true;
+        queue.remove(waiter);
+    }
+
+    /** Grants what the bucket allows now, refuses who waited past the maximum, sets the next drain. */
+    private void drain() {
+        long now = now();
+        List<Waiter> granted = new ArrayList<>();
+        List<Waiter> refused = new ArrayList<>();
+        synchronized (this) {
+            drain = null;
+            refill(now);
+            while (!queue.isEmpty() && pausedUntil - now <= 0 && (!enabled || tokens >= 1)) {
+                granted.add(queue.poll());
+                tokens -= enabled ? 1 : 0;
+            }
+            while (!queue.isEmpty() && now - queue.peek().since >= maxWaitNanos) {
+                refused.add(queue.poll());
+            }
+            if (!queue.isEmpty()) {
+                scheduleDrain(now);
+            }
+        }
+        for (Waiter waiter : granted) {
+            waiter.sink.success(Duration.ofNanos(Math.max(0, now - waiter.since)));
+        }
+        for (Waiter waiter : refused) {
+            waiter.sink.success();
+        }
+    }
+
+    /** Under the lock: a drain when the head can have its token, or has waited the maximum. */
+    private void scheduleDrain(long now) {
+        if (drain != null) {
+            return;
+        }
+        long next = Math.max(pausedUntil - now, enabled && tokens < 1 ? (long) ((1 - tokens) / rate * SECOND) : 0);
+        Waiter head = queue.peek();
+        if (head != null) {
+            next = Math.min(next, head.since + maxWaitNanos - now);
+        }
+        drain = timer.schedule(this::drain, Math.max(next, 1), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onThrottled(@Nullable Duration retryAfter) {
+        long now = now();
+        synchronized (this) {
+            if (retryAfter != null && !retryAfter.isNegative() && !retryAfter.isZero()) {
+                long until = now + Math.min(retryAfter.toNanos(), MAX_PAUSE_NANOS);
+                if (pausedUntil - now <= 0) {
+                    pauseFrom = now;
+                }
+                if (until - pausedUntil > 0) {
+                    pausedUntil = until;
+                }
+            }
+            throttled.count(now - origin);
+            lastThrottled = now;
+            // in its first second, while the first burst's replies come in, each 429 refines the first
+            // decrease; later, the 429s of one overload are one signal, at most one decrease a second
+            boolean first = !enabled || now - enabledAt < SECOND;
+            if (!first && now - lastDecrease < SECOND) {
+                return;
+            }
+            // the first time, a client that the API refused (almost) everything (another replica took
+            // its whole bucket) starts from a quarter of what it sent rather than from nothing
+            double sent = admitted.perSecond(now - origin) + throttled.perSecond(now - origin);
+            double base = Math.max(settings.minRate(), first
+                    ? Math.max(admitted.perSecond(now - origin), sent / 4)
+                    : Math.max(rate * settings.decrease(), Math.min(rate, admittedWhileSending(now))));
+            lastMax = base;
+            recovery = Math.cbrt(base * (1 - settings.decrease()) / CUBIC_C);
+            lastDecrease = now;
+            if (!enabled) {
+                enabledAt = now;
+                refilledAt = now;
+                tokens = 0;
+            } else {
+                refill(now);
+            }
+            setRate(base * settings.decrease());
+            enabled = true;
+        }
+    }
+
+    @Override
+    public void onAdmitted() {
+        long now = now();
+        admitted.count(now - origin);
+        if (!enabled) {
+            return;
+        }
+        synchronized (this) {
+            if (now - lastThrottled > QUIET_NANOS && queue.isEmpty()) {
+                enabled = false; // no 429 for a long while: free again, until the next one
+                rate = Double.POSITIVE_INFINITY;
+                return;
+            }
+            double t = (now - lastDecrease) / (double) SECOND - recovery;
+            double cubic = lastMax + CUBIC_C * t * t * t;
+            refill(now);
+            // not above twice the admissions (a quiet client stores no burst), nor below the rate
+            // of the last decrease (after a pause, the last second's admissions are few)
+            setRate(Math.min(cubic, Math.max(2 * admitted.perSecond(now - origin), lastMax * settings.decrease())));
+        }
+    }
+
+    @Override
+    public double rate() {
+        return enabled ? rate : Double.POSITIVE_INFINITY;
+    }
+
+    @Override
+    public Duration maxWait() {
+        return settings.maxWait();
+    }
+
+    /**
+     * Under the lock: what the API admitted in the last second, per second of it that was not
+     * paused (right after a pause, the admissions of the last second are few for no fault of the rate).
+     */
+    private double admittedWhileSending(long now) {
+        long windowStart = now - SECOND;
+        long paused = Math.max(0, Math.min(now, pausedUntil) - Math.max(windowStart, pauseFrom));
+        if (paused > SECOND / 2) {
+            return Double.POSITIVE_INFINITY; // too short a sample: the rate itself is the base
+        }
+        return admitted.perSecond(now - origin) * SECOND / (SECOND - paused);
+    }
+
+    private void setRate(double next) {
+        if (Double.isNaN(next) || Double.isInfinite(next)) {
+            return; // never: the bases are finite counts, but a limiter that does not limit would hang its queue
+        }
+        rate = Math.max(settings.minRate(), next);
+        tokens = Math.min(tokens, capacity());
+    }
+
+    /** Three quarters of a second's worth of tokens, at least one. */
+    private double capacity() {
+        return Math.max(1, rate * BURST_SECONDS);
+    }
+
+    private void refill(long now) {
+        tokens = Math.min(capacity(), tokens + (now - refilledAt) / (double) SECOND * rate);
+        refilledAt = now;
+    }
+
+    private long now() {
+        return timer.now(TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "AdaptiveRateLimiter{" + (enabled ? String.format(java.util.Locale.ROOT, "%.1f/s", rate) : "off")
+                + ", " + settings + '}';
+    }
+
+    /** A request waiting in the queue. */
+    private static final class Waiter {
+        final MonoSink<Duration> sink;
+        final long since;
+        boolean cancelled; // under the limiter's lock
+
+        Waiter(MonoSink<Duration> sink, long since) {
+            this.sink = sink;
+            this.since = since;
+        }
+    }
+}
