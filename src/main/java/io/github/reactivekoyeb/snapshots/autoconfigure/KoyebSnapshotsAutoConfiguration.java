@@ -1,6 +1,7 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
+import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryReason;
 import io.github.reactivekoyeb.snapshots.SnapshotEvent;
@@ -101,12 +102,23 @@ public class KoyebSnapshotsAutoConfiguration {
     @Conditional(TokenConfigured.class)
     static class ClientConfiguration {
 
+        /**
+         * The client's rate limiter, from {@code koyeb.snapshots.rate-limit.*}; an application's own
+         * bean (one shared by several clients, say) replaces it.
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        RateLimiter koyebSnapshotsRateLimiter(KoyebSnapshotsProperties properties) {
+            return properties.toRateLimiter();
+        }
+
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         ReactiveSnapshotsClient reactiveSnapshotsClient(KoyebSnapshotsProperties properties, Environment environment,
                 ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<ClientEventListener> listeners,
                 ObjectProvider<TokenProvider> tokenProvider, ObjectProvider<SslBundles> sslBundles,
-                ObjectProvider<ReactiveSnapshotsClientBuilderCustomizer> customizers) {
+                ObjectProvider<ReactiveSnapshotsClientBuilderCustomizer> customizers,
+                ObjectProvider<RateLimiter> rateLimiter) {
             ReactiveSnapshotsClient.Builder builder = ReactiveSnapshotsClient.builder();
             properties.applyTo(builder);
             String token = properties.getToken();
@@ -114,6 +126,7 @@ public class KoyebSnapshotsAutoConfiguration {
                 builder.token(environmentToken(environment));
             }
             webClientBuilder.ifAvailable(builder::webClientBuilder);
+            rateLimiter.ifAvailable(builder::rateLimiter);
             // the TokenConfigured condition has seen a provider bean: one (or a @Primary one) is used,
             // and several fail start-up rather than build a client that sends no token
             tokenProvider.ifAvailable(builder::tokenProvider);
@@ -157,8 +170,9 @@ public class KoyebSnapshotsAutoConfiguration {
         @ConditionalOnBean(MeterRegistry.class)
         @ConditionalOnMissingBean(MicrometerClientEventListener.class)
         @Conditional(TokenConfigured.class)
-        MicrometerClientEventListener koyebSnapshotsMetrics(MeterRegistry registry) {
-            return new MicrometerClientEventListener(registry);
+        MicrometerClientEventListener koyebSnapshotsMetrics(MeterRegistry registry,
+                ObjectProvider<RateLimiter> rateLimiter) {
+            return new MicrometerClientEventListener(registry, rateLimiter.getIfAvailable(() -> RateLimiter.NONE));
         }
     }
 
@@ -237,6 +251,20 @@ public class KoyebSnapshotsAutoConfiguration {
         public void onWatchEvent(SnapshotEvent.Type type) {
             for (ClientEventListener l : listeners) {
                 l.onWatchEvent(type);
+            }
+        }
+
+        @Override
+        public void onThrottled(String method, String uriTemplate, @Nullable Duration retryAfter, double rate) {
+            for (ClientEventListener l : listeners) {
+                l.onThrottled(method, uriTemplate, retryAfter, rate);
+            }
+        }
+
+        @Override
+        public void onRateLimitWait(String method, String uriTemplate, Duration wait) {
+            for (ClientEventListener l : listeners) {
+                l.onRateLimitWait(method, uriTemplate, wait);
             }
         }
     }

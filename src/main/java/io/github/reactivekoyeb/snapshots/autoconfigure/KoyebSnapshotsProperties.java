@@ -1,11 +1,13 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -51,6 +53,10 @@ public class KoyebSnapshotsProperties implements Validator {
 
     /** Retries of 503, 429 and connections that could not be opened. */
     private final Retry retry = new Retry();
+
+    /** The client's adaptive rate limiter. */
+    @NestedConfigurationProperty
+    private final RateLimitProperties rateLimit = new RateLimitProperties();
 
     /** HTTPS trust. */
     private final Ssl ssl = new Ssl();
@@ -176,6 +182,26 @@ public class KoyebSnapshotsProperties implements Validator {
     }
 
     /**
+     * The rate-limit settings ({@code koyeb.snapshots.rate-limit.*}).
+     *
+     * @return the nested settings
+     */
+    public RateLimitProperties getRateLimit() {
+        return rateLimit;
+    }
+
+    /**
+     * The rate limiter these properties describe: {@link RateLimiter#NONE} when
+     * {@code rate-limit.enabled} is false, else a new adaptive limiter with their settings.
+     *
+     * @return a new limiter (or {@code NONE})
+     * @throws IllegalArgumentException if a value is invalid
+     */
+    public RateLimiter toRateLimiter() {
+        return PropertiesBinding.rateLimiter(this, PropertiesBinding.THROWING);
+    }
+
+    /**
      * The proxy settings.
      *
      * @return the nested settings
@@ -195,7 +221,7 @@ public class KoyebSnapshotsProperties implements Validator {
 
     /**
      * Sets these properties on a client builder: the base URL, the token (when one is set here),
-     * the timeouts, paging, compression, the retry policy and the proxy. The SSL bundle, the
+     * the timeouts, paging, compression, the retry policy, the rate limiter and the proxy. The SSL bundle, the
      * {@code KOYEB_API_TOKEN} fallback and the beans are the auto-configuration's.
      *
      * @param builder the builder

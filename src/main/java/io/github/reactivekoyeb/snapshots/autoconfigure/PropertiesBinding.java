@@ -1,6 +1,8 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ProxySettings;
+import io.github.reactivekoyeb.snapshots.RateLimitSettings;
+import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
@@ -68,6 +70,7 @@ final class PropertiesBinding {
         bind.set("read-ahead", "readAhead", () -> builder.defaultReadAhead(p.getReadAhead()));
         builder.compression(p.isCompression());
         builder.retryPolicy(retryPolicy(p, bind));
+        builder.rateLimiter(rateLimiter(p, bind));
         ProxySettings proxy = proxySettings(p.getProxy(), bind);
         if (proxy != null) {
             builder.proxy(proxy);
@@ -87,6 +90,15 @@ final class PropertiesBinding {
         bind.set("retry.initial-backoff", "initialBackoff", () -> policy.initialBackoff(retry.getInitialBackoff()));
         bind.set("retry.max-backoff", "maxBackoff", () -> policy.maxBackoff(retry.getMaxBackoff()));
         return policy.build();
+    }
+
+    static RateLimiter rateLimiter(KoyebSnapshotsProperties p, Binding bind) {
+        RateLimitProperties limit = p.getRateLimit();
+        RateLimitSettings.Builder settings = RateLimitSettings.builder();
+        bind.set("rate-limit.max-wait", "maxWait", () -> settings.maxWait(limit.getMaxWait()));
+        bind.set("rate-limit.min-rate", "minRate", () -> settings.minRate(limit.getMinRate()));
+        bind.set("rate-limit.decrease", "decrease", () -> settings.decrease(limit.getDecrease()));
+        return limit.isEnabled() ? RateLimiter.adaptive(settings.build()) : RateLimiter.NONE;
     }
 
     private static @Nullable ProxySettings proxySettings(KoyebSnapshotsProperties.Proxy proxy, Binding bind) {

@@ -204,8 +204,9 @@ class KoyebSnapshotsAutoConfigurationTest {
 
     @Test
     void metricsCountRetriesByReasonAndPages() {
+        // without the rate limiter, which would pace the calls after the 429s (RateLimitingTest)
         runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.retry.initial-backoff=5ms",
-                        "koyeb.snapshots.retry.max-backoff=10ms")
+                        "koyeb.snapshots.retry.max-backoff=10ms", "koyeb.snapshots.rate-limit.enabled=false")
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .run(context -> {
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
