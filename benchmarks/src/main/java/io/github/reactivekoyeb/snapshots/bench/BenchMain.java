@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The benchmark suite (issue 4): S1 throughput against two floors measured in the same run, S2 a
  * far API with and without read-ahead, S3 a million snapshots at {@code -Xmx64m}, S4 2,000
- * concurrent calls, S5 the client's overhead per call against a raw {@code WebClient}.
+ * concurrent calls, S5 the client's overhead per call against a raw {@code WebClient}, S6
+ * compression, S7 a watch's memory, S8 a rate-limited API ({@link RateLimitScenario}).
  *
  * <p>Run with {@code mvn -q -Pbench test-compile exec:exec}; prints a table and writes it to
  * {@code target/bench-results.md}.
@@ -66,6 +67,9 @@ public final class BenchMain {
         }
         if (only.isEmpty() || only.contains("S7")) {
             s7WatchMemory();
+        }
+        if (only.isEmpty() || only.contains("S8")) {
+            RateLimitScenario.run();
         }
         String machine = String.format(Locale.ROOT, "%d cores, Java %s (%s), %s %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
@@ -424,17 +428,17 @@ public final class BenchMain {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
 
-    private static String fmt(double rate) {
+    static String fmt(double rate) {
         return String.format(Locale.ROOT, "%,.0f", rate);
     }
 
-    private static void row(String line) {
+    static void row(String line) {
         System.out.println(line);
         REPORT.append(line).append('\n');
     }
