@@ -12,6 +12,7 @@ public class KoyebRateLimitException extends KoyebApiException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether the client's rate limiter refused to send the request (no 429 from the API). */
     private final boolean refusedByClient;
 
     /**
