@@ -251,8 +251,10 @@ class RetryTest extends FakeServerTest {
         String inThreeSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3));
         server.failNext(1, 429, inThreeSeconds);
-        ReactiveSnapshotsClient client = client(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10))
-                .maxBackoff(Duration.ofMillis(1200)).build());
+        // without a rate limiter, whose pause for the Retry-After would hold the retry 2-3 s
+        ReactiveSnapshotsClient client = track(clientBuilder().retryPolicy(RetryPolicy.builder()
+                .initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(1200)).build())
+                .rateLimiter(RateLimiter.NONE).build());
         StepVerifier.create(client.getSnapshot("snap-000001")).expectNextCount(1).expectComplete().verify(TIMEOUT);
         // the date asks for 2-3 s; the cap of 1.2 s wins; a backoff without the header would be ~10 ms
         assertThat(gapMillis(0, 1)).isBetween(1100L, 2500L);
