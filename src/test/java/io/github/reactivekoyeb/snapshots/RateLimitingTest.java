@@ -210,7 +210,8 @@ class RateLimitingTest {
                 .expectNextCount(25).expectComplete().verify(TIMEOUT);
         // every request sent had its permit; a read-ahead guess dropped once the end was known may
         // have had one without being sent
-        assertThat(server.requestCount()).isGreaterThanOrEqualTo(6);
+        assertThat(server.requestCount()).as("the five pages, and guesses past the end sent before it was known")
+                .isGreaterThanOrEqualTo(5);
         assertThat(limiter.permits.get()).as("permits of a listing with read-ahead")
                 .isBetween(server.requestCount(), server.requestCount() + 4);
 

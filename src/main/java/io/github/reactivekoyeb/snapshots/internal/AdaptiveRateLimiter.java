@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -64,6 +65,8 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     private final RateLimitSettings settings;
     private final long maxWaitNanos;
     private final Scheduler timer;
+    /** Monotonic nanoseconds (the scheduler's own clock is the wall clock, which can jump). */
+    private final LongSupplier clock;
     private final long origin;
     private final LastSecond admitted = new LastSecond();
     private final LastSecond throttled = new LastSecond();
@@ -90,14 +93,19 @@ public final class AdaptiveRateLimiter implements RateLimiter {
      * @param settings the settings
      */
     public AdaptiveRateLimiter(RateLimitSettings settings) {
-        this(settings, Schedulers.parallel());
+        this(settings, Schedulers.parallel(), System::nanoTime);
     }
 
-    /** With the timer (and clock) of this scheduler, a virtual-time one in simulations. */
+    /** With a virtual-time scheduler, for simulations: its timer and its clock. */
     AdaptiveRateLimiter(RateLimitSettings settings, Scheduler timer) {
+        this(settings, timer, () -> timer.now(TimeUnit.NANOSECONDS));
+    }
+
+    private AdaptiveRateLimiter(RateLimitSettings settings, Scheduler timer, LongSupplier clock) {
         this.settings = settings;
         this.maxWaitNanos = settings.maxWait().toNanos();
         this.timer = timer;
+        this.clock = clock;
         this.origin = now();
         this.pausedUntil = origin;
     }
@@ -294,7 +302,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     }
 
     private long now() {
-        return timer.now(TimeUnit.NANOSECONDS);
+        return clock.getAsLong();
     }
 
     @Override
