@@ -53,4 +53,81 @@ class AdaptiveRateLimiterTest {
         time.advanceTimeBy(Duration.ofSeconds(5));
         assertThat(asked).allSatisfy(o -> assertThat(o.get()).isInstanceOf(Duration.class));
     }
+
+    /** A limiter cut to its lowest rate (1 per second) with an empty bucket: one 429, nothing admitted. */
+    private AdaptiveRateLimiter atTheLowestRate(Duration maxWait) {
+        AdaptiveRateLimiter limiter = limiter(maxWait);
+        limiter.onThrottled(null);
+        assertThat(limiter.rate()).isEqualTo(RateLimitSettings.DEFAULT_MIN_RATE);
+        return limiter;
+    }
+
+    @Test
+    void aRetryAfterHoldsEveryPermitUntilItEnds() {
+        AdaptiveRateLimiter limiter = limiter(Duration.ofSeconds(30));
+        limiter.onThrottled(Duration.ofSeconds(2));
+        AtomicReference<Object> first = ask(limiter);
+        time.advanceTimeBy(Duration.ofMillis(1_999));
+        assertThat(first.get()).as("within the pause").isNull();
+        time.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(first.get()).as("when it ends").isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void waitersAreGrantedInOrderAtTheRateAndACancelledOneLeavesTheQueue() {
+        AdaptiveRateLimiter limiter = atTheLowestRate(Duration.ofSeconds(30));
+        List<AtomicReference<Object>> asked = new ArrayList<>();
+        AtomicReference<Object> cancelled = new AtomicReference<>();
+        asked.add(ask(limiter));
+        Disposable gone = limiter.permit().subscribe(cancelled::set);
+        asked.add(ask(limiter));
+        asked.add(ask(limiter));
+        gone.dispose();
+        for (int second = 1; second <= 3; second++) {
+            time.advanceTimeBy(Duration.ofMillis(990));
+            assertThat(asked.get(second - 1).get()).as("before its token, waiter " + second).isNull();
+            time.advanceTimeBy(Duration.ofMillis(10));
+            assertThat(asked.get(second - 1).get()).as("at its token, waiter " + second)
+                    .isEqualTo(Duration.ofSeconds(second));
+        }
+        assertThat(cancelled.get()).as("the cancelled waiter").isNull();
+    }
+
+    @Test
+    void aCallThatWouldWaitPastTheMaxWaitIsRefusedAtOnce() {
+        AdaptiveRateLimiter limiter = atTheLowestRate(Duration.ofMillis(2_500));
+        AtomicReference<Object> one = ask(limiter);
+        AtomicReference<Object> two = ask(limiter);
+        AtomicReference<Object> three = ask(limiter);
+        assertThat(three.get()).as("3 s ahead of a max wait of 2.5 s").isEqualTo("refused");
+        assertThat(one.get()).isNull();
+        assertThat(two.get()).isNull();
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(one.get()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(two.get()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aPauseThatComesWhileWaitersWaitHoldsThemToo() {
+        AdaptiveRateLimiter limiter = atTheLowestRate(Duration.ofSeconds(30));
+        AtomicReference<Object> waiting = ask(limiter);
+        time.advanceTimeBy(Duration.ofMillis(500));
+        limiter.onThrottled(Duration.ofSeconds(3)); // until 3.5 s
+        time.advanceTimeBy(Duration.ofMillis(2_900));
+        assertThat(waiting.get()).as("its token came at 1 s, but the pause holds it").isNull();
+        time.advanceTimeBy(Duration.ofMillis(100));
+        assertThat(waiting.get()).isEqualTo(Duration.ofMillis(3_500));
+    }
+
+    @Test
+    void tenSecondsWithoutA429MakeItFreeAgain() {
+        AdaptiveRateLimiter limiter = atTheLowestRate(Duration.ofSeconds(30));
+        time.advanceTimeBy(Duration.ofSeconds(5));
+        limiter.onAdmitted();
+        assertThat(limiter.permit()).as("5 s after the 429").isNotSameAs(AdaptiveRateLimiter.AT_ONCE);
+        time.advanceTimeBy(Duration.ofSeconds(6));
+        limiter.onAdmitted();
+        assertThat(limiter.permit()).as("11 s after it").isSameAs(AdaptiveRateLimiter.AT_ONCE);
+        assertThat(limiter.rate()).isInfinite();
+    }
 }
