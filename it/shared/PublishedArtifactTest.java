@@ -64,8 +64,10 @@ class PublishedArtifactTest {
                 "org.springframework:spring-webflux", "org.springframework:spring-context",
                 "io.projectreactor.netty:reactor-netty-http", "com.fasterxml.jackson.core:jackson-core",
                 "com.fasterxml.jackson.core:jackson-annotations", "org.jspecify:jspecify",
-                "org.springframework.boot:spring-boot-autoconfigure", "io.micrometer:micrometer-core");
-        Set<String> optional = Set.of("org.springframework.boot:spring-boot-autoconfigure", "io.micrometer:micrometer-core");
+                "org.springframework.boot:spring-boot-autoconfigure", "io.micrometer:micrometer-core",
+                "org.junit.jupiter:junit-jupiter-api", "org.springframework:spring-test");
+        Set<String> optional = Set.of("org.springframework.boot:spring-boot-autoconfigure", "io.micrometer:micrometer-core",
+                "org.junit.jupiter:junit-jupiter-api", "org.springframework:spring-test");
         Pattern version = Pattern.compile("\\d+(\\.\\d+)*([.-][A-Za-z0-9.-]+)?");
         dependencies.forEach((ga, dependency) -> {
             assertThat(text(dependency, "version")).as(ga + " has an explicit version").matches(version);

@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -41,8 +42,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <ul>
  *   <li>The token is {@code koyeb.snapshots.token}, else the {@code KOYEB_API_TOKEN} environment
  *       variable; blank counts as none. A {@link TokenProvider} bean (tokens that rotate, from a
- *       secret store) overrides both. With none of them, no client bean is created and one INFO
- *       line says why, rather than a client that fails on its first call.</li>
+ *       secret store) overrides both. A {@link KoyebConnectionDetails} bean (a test's fake server)
+ *       replaces the base URL and the token. With none of them, no client bean is created and one
+ *       INFO line says why, rather than a client that fails on its first call.</li>
  *   <li>The client is built on the application's {@code WebClient.Builder} when there is one (Spring
  *       Boot's, with its codecs, customizers and observation registry), on a plain one otherwise.</li>
  *   <li>With Micrometer and a {@code MeterRegistry}, the counters {@code koyeb.snapshots.retries},
@@ -118,12 +120,18 @@ public class KoyebSnapshotsAutoConfiguration {
                 ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<ClientEventListener> listeners,
                 ObjectProvider<TokenProvider> tokenProvider, ObjectProvider<SslBundles> sslBundles,
                 ObjectProvider<ReactiveSnapshotsClientBuilderCustomizer> customizers,
-                ObjectProvider<RateLimiter> rateLimiter) {
+                ObjectProvider<RateLimiter> rateLimiter, ObjectProvider<KoyebConnectionDetails> connectionDetails) {
             ReactiveSnapshotsClient.Builder builder = ReactiveSnapshotsClient.builder();
             properties.applyTo(builder);
-            String token = properties.getToken();
-            if (token == null || token.isBlank()) {
-                builder.token(environmentToken(environment));
+            KoyebConnectionDetails details = connectionDetails.getIfAvailable();
+            if (details != null) {
+                // in place of the base URL and token properties (a test's fake server, say)
+                builder.baseUrl(details.getBaseUrl()).token(details.getToken());
+            } else {
+                String token = properties.getToken();
+                if (token == null || token.isBlank()) {
+                    builder.token(environmentToken(environment));
+                }
             }
             webClientBuilder.ifAvailable(builder::webClientBuilder);
             rateLimiter.ifAvailable(builder::rateLimiter);
@@ -176,32 +184,50 @@ public class KoyebSnapshotsAutoConfiguration {
         }
     }
 
-    /** Whether the application defines a {@link TokenProvider} bean (user configurations are read before this one). */
+    /**
+     * Whether the application defines a {@link TokenProvider} or a {@link KoyebConnectionDetails}
+     * bean (user configurations, and those that run before this one, are read first).
+     */
     static boolean hasTokenProvider(ConditionContext context) {
         return context.getBeanFactory() != null
-                && context.getBeanFactory().getBeanNamesForType(TokenProvider.class, true, false).length > 0;
+                && (context.getBeanFactory().getBeanNamesForType(TokenProvider.class, true, false).length > 0
+                        || context.getBeanFactory().getBeanNamesForType(KoyebConnectionDetails.class, true, false)
+                                .length > 0);
     }
 
     /** Marks the absence of a token in the context; holds nothing. */
     static final class NoTokenNotice {
     }
 
-    /** Matches when a non-blank token is configured. */
-    static final class TokenConfigured extends SpringBootCondition {
+    /**
+     * Matches when a non-blank token is configured. Evaluated when bean definitions are registered
+     * (as {@code @ConditionalOnBean} is), so that beans of configurations that run earlier count.
+     */
+    static final class TokenConfigured extends SpringBootCondition implements ConfigurationCondition {
+        @Override
+        public ConfigurationPhase getConfigurationPhase() {
+            return ConfigurationPhase.REGISTER_BEAN;
+        }
+
         @Override
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
             if (hasTokenProvider(context)) {
-                return ConditionOutcome.match("a TokenProvider bean is defined");
+                return ConditionOutcome.match("a TokenProvider or KoyebConnectionDetails bean is defined");
             }
             return resolveToken(context.getEnvironment()) != null
                     ? ConditionOutcome.match("a Koyeb API token is configured")
                     : ConditionOutcome.noMatch("no koyeb.snapshots.token, no " + TOKEN_ENVIRONMENT_VARIABLE
-                            + " and no TokenProvider bean");
+                            + ", no TokenProvider and no KoyebConnectionDetails bean");
         }
     }
 
-    /** Matches when no token is configured. */
-    static final class NoTokenConfigured extends SpringBootCondition {
+    /** Matches when no token is configured; in the same phase as {@link TokenConfigured}. */
+    static final class NoTokenConfigured extends SpringBootCondition implements ConfigurationCondition {
+        @Override
+        public ConfigurationPhase getConfigurationPhase() {
+            return ConfigurationPhase.REGISTER_BEAN;
+        }
+
         @Override
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
             return resolveToken(context.getEnvironment()) == null && !hasTokenProvider(context)

@@ -70,8 +70,10 @@ public final class FakeKoyebServer implements AutoCloseable {
     private final RequestLog log;
     private final String organizationId;
     private final FakeHttpServer server;
+    private final Builder settings;
 
     private FakeKoyebServer(Builder builder) {
+        this.settings = builder.copyTo(new Builder());
         // one clock for everything the fake reads the time for: life cycles, storms, arrivals
         Clock clock = builder.clock;
         this.store = new FakeSnapshotStore(clock, builder.creationDelay, builder.deletionDelay);
@@ -319,7 +321,7 @@ public final class FakeKoyebServer implements AutoCloseable {
     /**
      * How many requests got a scripted answer or a storm's answer instead of the store's.
      *
-     * @return the count since the server started
+     * @return the count since the server started or was {@linkplain #reset() reset}
      */
     public long faultsServed() {
         return script.faultsServed();
@@ -490,6 +492,30 @@ public final class FakeKoyebServer implements AutoCloseable {
     public void clearRequests() {
         log.clear();
         rateLimit.clearCounts();
+    }
+
+    /** The token the server was built to require, or null: what the Spring test support sends. */
+    @Nullable String builtToken() {
+        return settings.token;
+    }
+
+    /**
+     * Puts the server back as it was built, for the next test: no snapshots (generated ids start
+     * again at {@code snap-000001}), no scripted answers, faults, expectations or changes, no
+     * recorded requests (and {@link #faultsServed()}, {@link #throttledCount()} and
+     * {@link #admittedCount()} back to 0), and the built token, delays, latency and rate limit (with a full bucket).
+     * It keeps its port. {@link FakeKoyebServerExtension} and {@link AutoConfigureFakeKoyebServer}
+     * call it before each test.
+     */
+    public void reset() {
+        script.reset();
+        changes.clear();
+        store.reset(settings.creationDelay, settings.deletionDelay);
+        api.requireToken(settings.token);
+        dispatcher.latency(settings.latency);
+        rateLimit.limit(0);
+        rateLimit.limit(settings.rateLimit);
+        clearRequests();
     }
 
     /**

@@ -35,6 +35,26 @@ abstract class FakeServerSettings<B extends FakeServerSettings<B>> {
     /** This builder, for chaining. */
     abstract B self();
 
+    /** Gives another builder these settings (the extension's to the server's). */
+    <T extends FakeServerSettings<T>> T copyTo(T other) {
+        other.token = token;
+        other.creationDelay = creationDelay;
+        other.deletionDelay = deletionDelay;
+        other.latency = latency;
+        other.organizationId = organizationId;
+        other.region = region;
+        other.int64AsStrings = int64AsStrings;
+        other.maxLimit = maxLimit;
+        other.clock = clock;
+        other.port = port;
+        other.tlsKeys = tlsKeys;
+        other.recordRequests = recordRequests;
+        other.compression = compression;
+        other.seed = seed;
+        other.rateLimit = rateLimit;
+        return other;
+    }
+
     /**
      * The seed of the random positions that changes draw ({@link FakeChange}); default one of
      * the moment, which {@link FakeKoyebServer#seed()} tells.

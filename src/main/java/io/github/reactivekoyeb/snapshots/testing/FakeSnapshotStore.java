@@ -182,6 +182,14 @@ final class FakeSnapshotStore {
         order.clear();
     }
 
+    /** Forgets every snapshot, and generated ids start again at {@code snap-000001}; sets both delays. */
+    synchronized void reset(Duration creationDelay, Duration deletionDelay) {
+        clear();
+        seeded = 0;
+        this.creationDelay = creationDelay;
+        this.deletionDelay = deletionDelay;
+    }
+
     /** One page of the snapshots matching the filter, and the number of matches in all. */
     synchronized Page page(Predicate<Snapshot> filter, long offset, int limit) {
         Instant now = now();

@@ -108,6 +108,12 @@ final class FaultScript {
         return faultsServed.get();
     }
 
+    /** {@link #clear()}, and the count of faults served back to 0. */
+    void reset() {
+        clear();
+        faultsServed.set(0);
+    }
+
     /** The scripted answer to this request, or null when the store answers it. */
     @Nullable FakeResponse next(RecordedRequest request) {
         FakeResponse scripted = expecting ? fromExpectations(request) : null;
