@@ -13,14 +13,17 @@ import it.shared.DependencyVersions;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
+import org.springframework.aot.AotDetector;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.SpringVersion;
@@ -46,12 +49,57 @@ class BootAppTest {
         koyeb.close();
     }
 
+    /** The app as its main method starts it: ahead of time, its initializer is found by the main class. */
+    private static SpringApplication application() {
+        SpringApplication application = new SpringApplication(BootApp.class);
+        application.setMainApplicationClass(BootApp.class);
+        return application;
+    }
+
     private static ConfigurableApplicationContext run(String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off",
                 "--koyeb.snapshots.base-url=" + koyeb.baseUrl(), "--koyeb.snapshots.token=" + TOKEN,
                 "--koyeb.snapshots.retry.initial-backoff=5ms", "--koyeb.snapshots.retry.max-backoff=10ms"));
         args.addAll(List.of(extra));
-        return new SpringApplication(BootApp.class).run(args.toArray(String[]::new));
+        return application().run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void theApplicationRunsOnTheCodeThatThisBuildAskedFor() throws Exception {
+        boolean aot = Boolean.getBoolean("expect.aot");
+        assertThat(AotDetector.useGeneratedArtifacts()).as("spring.aot.enabled").isEqualTo(aot);
+        if (aot) {
+            // what spring-boot:process-aot generated, which SpringApplication then starts from
+            assertThat(Class.forName("it.bootapp.BootApp__ApplicationContextInitializer")).isNotNull();
+            // and the library's hints (aot.factories) are in the native-image metadata of the build
+            Path metadata = Path.of(System.getProperty("build.dir"), "spring-aot", "main", "resources", "META-INF",
+                    "native-image");
+            StringBuilder all = new StringBuilder();
+            try (var files = Files.walk(metadata)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                    // Spring 7 writes reachability-metadata.json (with \/ in strings), Spring 6.2 reflect-
+                    // and resource-config.json
+                    all.append(Files.readString(file).replace("\\/", "/"));
+                }
+            }
+            assertThat(all.toString()).contains("io/github/reactivekoyeb/snapshots/internal/version.properties")
+                    .contains("org.springframework.http.HttpHeaders").contains("\"remove\"")
+                    .contains("io.github.reactivekoyeb.snapshots.Snapshot");
+        }
+    }
+
+    @Test
+    void aheadOfTimeTheClientIsPartOfTheAppAndAStartWithoutATokenFailsSayingSo() {
+        Assumptions.assumeTrue(Boolean.getBoolean("expect.aot"), "only in an application processed ahead of time");
+        assertThatThrownBy(() -> application().run("--server.port=0",
+                "--spring.main.banner-mode=off", "--koyeb.snapshots.base-url=" + koyeb.baseUrl()).close())
+                .satisfies(e -> {
+                    StringBuilder messages = new StringBuilder();
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        messages.append(t.getMessage()).append('\n');
+                    }
+                    assertThat(messages.toString()).contains("No Koyeb API token").contains("ahead of time");
+                });
     }
 
     @Test

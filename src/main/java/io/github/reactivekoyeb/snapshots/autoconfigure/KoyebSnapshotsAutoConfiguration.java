@@ -44,7 +44,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  *       variable; blank counts as none. A {@link TokenProvider} bean (tokens that rotate, from a
  *       secret store) overrides both. A {@link KoyebConnectionDetails} bean (a test's fake server)
  *       replaces the base URL and the token. With none of them, no client bean is created and one
- *       INFO line says why, rather than a client that fails on its first call.</li>
+ *       INFO line says why, rather than a client that fails on its first call. An application
+ *       processed ahead of time (Spring AOT, for a native image or on the JVM) always has the client
+ *       bean, since the build has no token: it reads the token when it starts, and fails to start,
+ *       saying so, when there is none.</li>
  *   <li>The client is built on the application's {@code WebClient.Builder} when there is one (Spring
  *       Boot's, with its codecs, customizers and observation registry), on a plain one otherwise.</li>
  *   <li>With Micrometer and a {@code MeterRegistry}, the counters {@code koyeb.snapshots.retries},
@@ -137,7 +140,15 @@ public class KoyebSnapshotsAutoConfiguration {
             rateLimiter.ifAvailable(builder::rateLimiter);
             // the TokenConfigured condition has seen a provider bean: one (or a @Primary one) is used,
             // and several fail start-up rather than build a client that sends no token
-            tokenProvider.ifAvailable(builder::tokenProvider);
+            TokenProvider provider = tokenProvider.getIfAvailable();
+            if (provider != null) {
+                builder.tokenProvider(provider);
+            } else if (details == null && resolveToken(environment) == null) {
+                // only in an application built ahead of time, whose conditions were decided then
+                throw new IllegalStateException("No Koyeb API token: set koyeb.snapshots.token or the "
+                        + TOKEN_ENVIRONMENT_VARIABLE + " environment variable, or define a TokenProvider bean (this"
+                        + " application was processed ahead of time with a ReactiveSnapshotsClient bean)");
+            }
             String bundle = properties.getSsl().getBundle();
             if (bundle != null && !bundle.isBlank()) {
                 SslBundles bundles = sslBundles.getIfAvailable();
@@ -195,6 +206,15 @@ public class KoyebSnapshotsAutoConfiguration {
                                 .length > 0);
     }
 
+    /**
+     * Whether Spring's AOT processing is running ({@code spring-boot:process-aot}): the token is a
+     * secret that the build does not have, so the client bean is part of an application built ahead
+     * of time, and reads its token when it starts.
+     */
+    static boolean aotProcessing() {
+        return Boolean.getBoolean("spring.aot.processing");
+    }
+
     /** Marks the absence of a token in the context; holds nothing. */
     static final class NoTokenNotice {
     }
@@ -211,6 +231,9 @@ public class KoyebSnapshotsAutoConfiguration {
 
         @Override
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            if (aotProcessing()) {
+                return ConditionOutcome.match("processed ahead of time: the token is read when the application starts");
+            }
             if (hasTokenProvider(context)) {
                 return ConditionOutcome.match("a TokenProvider or KoyebConnectionDetails bean is defined");
             }
@@ -230,7 +253,7 @@ public class KoyebSnapshotsAutoConfiguration {
 
         @Override
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return resolveToken(context.getEnvironment()) == null && !hasTokenProvider(context)
+            return !aotProcessing() && resolveToken(context.getEnvironment()) == null && !hasTokenProvider(context)
                     ? ConditionOutcome.match("no Koyeb API token and no TokenProvider bean")
                     : ConditionOutcome.noMatch("a Koyeb API token or a TokenProvider bean is configured");
         }

@@ -80,6 +80,39 @@ class KoyebSnapshotsAutoConfigurationTest {
     }
 
     @Test
+    void aConnectionDetailsBeanTakesThePlaceOfTheBaseUrlAndTokenProperties() {
+        KoyebConnectionDetails details = new KoyebConnectionDetails() {
+            @Override
+            public String getBaseUrl() {
+                return server.baseUrl();
+            }
+
+            @Override
+            public String getToken() {
+                return TestSecrets.TOKEN;
+            }
+        };
+        runner.withPropertyValues("koyeb.snapshots.base-url=http://127.0.0.1:9", "koyeb.snapshots.page-size=50")
+                .withBean(KoyebConnectionDetails.class, () -> details).run(context -> {
+                    ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
+                    assertThat(client.listSnapshots().count().block(TIMEOUT)).isEqualTo(250);
+                    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer " + TestSecrets.TOKEN);
+                    assertThat(server.lastRequest().queryParameter("limit")).as("other properties apply").isEqualTo("50");
+                });
+    }
+
+    @Test
+    void processedAheadOfTimeTheClientBeanIsThereAndReadsTheTokenWhenTheApplicationStarts() {
+        // Spring's AOT processing sets this property: the build has no token, the running application does
+        runner.withSystemProperties("spring.aot.processing=true").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("No Koyeb API token")
+                .hasMessageContaining("processed ahead of time"));
+        runner.withSystemProperties("spring.aot.processing=true")
+                .withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .run(context -> assertThat(context).hasSingleBean(ReactiveSnapshotsClient.class));
+    }
+
+    @Test
     void pageSizeIsTheDefaultPageSizeOfListings() {
         runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN, "koyeb.snapshots.page-size=25")
                 .run(context -> {

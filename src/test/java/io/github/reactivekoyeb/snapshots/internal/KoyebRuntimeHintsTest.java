@@ -91,4 +91,23 @@ class KoyebRuntimeHintsTest {
         assertThat(RuntimeHintsPredicates.reflection().onConstructor(extension.getConstructor()).invoke())
                 .accepts(hints);
     }
+
+    @Test
+    void anApplicationsOwnProcessingWithoutSpringTestOrJunitRegistersNoTestSupportAndLoadsNoneOfIt() {
+        // the application's main AOT processing: its class path has neither spring-test nor JUnit
+        ClassLoader withoutTestLibraries = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.startsWith("org.springframework.test.") || name.startsWith("org.junit.")) {
+                    throw new ClassNotFoundException(name);
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        RuntimeHints hints = new RuntimeHints();
+        SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
+                .load(RuntimeHintsRegistrar.class).forEach(r -> r.registerHints(hints, withoutTestLibraries));
+        assertThat(hints.reflection().typeHints()).noneMatch(t -> t.getType().getName().contains(".testing."));
+        assertThat(RuntimeHintsPredicates.resource().forResource(KoyebRuntimeHints.VERSION_RESOURCE)).accepts(hints);
+    }
 }
