@@ -27,15 +27,12 @@ import org.springframework.http.HttpHeaders;
  *       them (a controller that streams {@code Snapshot}s or {@code SnapshotEvent}s): their
  *       accessors, constructors and Jackson annotations.</li>
  * </ul>
+ * Package-private: {@code SpringFactoriesLoader} instantiates it all the same.
  */
-public final class KoyebRuntimeHints implements RuntimeHintsRegistrar {
+final class KoyebRuntimeHints implements RuntimeHintsRegistrar {
 
     /** The resource that {@link ClientVersion} reads. */
     static final String VERSION_RESOURCE = "io/github/reactivekoyeb/snapshots/internal/version.properties";
-
-    /** Creates the registrar; Spring's AOT processing does this. */
-    public KoyebRuntimeHints() {
-    }
 
     @Override
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
