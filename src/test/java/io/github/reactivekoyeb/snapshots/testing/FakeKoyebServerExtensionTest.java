@@ -191,7 +191,6 @@ class FakeKoyebServerExtensionTest {
         void leavesSnapshotsScriptsAndRequestsBehind(FakeKoyebServer koyeb) {
             saw("DefaultsSample", koyeb);
             koyeb.seed(5);
-            koyeb.failNext(1, 503);
             koyeb.requireToken("another-token");
             try (ReactiveSnapshotsClient client = client(koyeb)) {
                 assertThatThrownBy(() -> client.listSnapshots().count().block(TIMEOUT))
