@@ -43,9 +43,11 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
  *       the default delays.</li>
  * </ul>
  *
- * <p>It follows {@code spring-boot-test-autoconfigure}'s conventions: the auto-configuration it
- * imports is listed in {@code META-INF/spring/}<i>this annotation's name</i>{@code .imports}, and
- * the annotation takes part in the key of the context cache.
+ * <p>It follows {@code spring-boot-test-autoconfigure}'s conventions: the auto-configurations it
+ * imports (the fake server's and the client's own) are listed in
+ * {@code META-INF/spring/}<i>this annotation's name</i>{@code .imports}, so that it also brings the
+ * client into a test slice that leaves the client's auto-configuration out, and the annotation
+ * takes part in the key of the context cache.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

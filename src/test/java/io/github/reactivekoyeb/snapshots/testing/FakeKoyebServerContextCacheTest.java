@@ -80,6 +80,18 @@ class FakeKoyebServerContextCacheTest {
         }
     }
 
+    /** No auto-configuration but the annotation's own, as in a test slice that leaves the client's out. */
+    @SpringBootTest(classes = Slice.Config.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
+    @AutoConfigureFakeKoyebServer
+    static class Slice {
+        @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+        static class Config {
+        }
+
+        void test() {
+        }
+    }
+
     /** A context that fails to load: the reset listener must not load it for a class without the annotation. */
     @SpringBootTest(classes = {App.class, Broken.Config.class}, webEnvironment = SpringBootTest.WebEnvironment.NONE)
     static class Broken {
@@ -189,6 +201,17 @@ class FakeKoyebServerContextCacheTest {
                 TIMEOUT).block(TIMEOUT).status()).as("its own creation delay again: zero")
                 .isEqualTo(io.github.reactivekoyeb.snapshots.SnapshotStatus.AVAILABLE);
         own.end();
+    }
+
+    @Test
+    void inASliceWithoutTheClientsAutoConfigurationTheAnnotationBringsTheClientToo() throws Exception {
+        Run slice = new Run(Slice.class);
+        FakeKoyebServer server = slice.context().getBean(FakeKoyebServer.class);
+        slice.runTest();
+        server.seed(2);
+        assertThat(slice.context().getBean(ReactiveSnapshotsClient.class).listSnapshots().count().block(TIMEOUT))
+                .isEqualTo(2);
+        slice.end();
     }
 
     @Test
