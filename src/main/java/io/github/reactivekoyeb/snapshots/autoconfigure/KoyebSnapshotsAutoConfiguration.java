@@ -199,7 +199,7 @@ public class KoyebSnapshotsAutoConfiguration {
      * Whether the application defines a {@link TokenProvider} or a {@link KoyebConnectionDetails}
      * bean (user configurations, and those that run before this one, are read first).
      */
-    static boolean hasTokenProvider(ConditionContext context) {
+    static boolean hasTokenSourceBean(ConditionContext context) {
         return context.getBeanFactory() != null
                 && (context.getBeanFactory().getBeanNamesForType(TokenProvider.class, true, false).length > 0
                         || context.getBeanFactory().getBeanNamesForType(KoyebConnectionDetails.class, true, false)
@@ -234,7 +234,7 @@ public class KoyebSnapshotsAutoConfiguration {
             if (aotProcessing()) {
                 return ConditionOutcome.match("processed ahead of time: the token is read when the application starts");
             }
-            if (hasTokenProvider(context)) {
+            if (hasTokenSourceBean(context)) {
                 return ConditionOutcome.match("a TokenProvider or KoyebConnectionDetails bean is defined");
             }
             return resolveToken(context.getEnvironment()) != null
@@ -244,18 +244,20 @@ public class KoyebSnapshotsAutoConfiguration {
         }
     }
 
-    /** Matches when no token is configured; in the same phase as {@link TokenConfigured}. */
+    /** Matches when {@link TokenConfigured} does not: its inverse, in the same phase. */
     static final class NoTokenConfigured extends SpringBootCondition implements ConfigurationCondition {
+        private final TokenConfigured tokenConfigured = new TokenConfigured();
+
         @Override
         public ConfigurationPhase getConfigurationPhase() {
-            return ConfigurationPhase.REGISTER_BEAN;
+            return tokenConfigured.getConfigurationPhase();
         }
 
         @Override
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return !aotProcessing() && resolveToken(context.getEnvironment()) == null && !hasTokenProvider(context)
-                    ? ConditionOutcome.match("no Koyeb API token and no TokenProvider bean")
-                    : ConditionOutcome.noMatch("a Koyeb API token or a TokenProvider bean is configured");
+            // (ConditionOutcome.inverse is gone in Boot 4; the constructor is on every line)
+            ConditionOutcome outcome = tokenConfigured.getMatchOutcome(context, metadata);
+            return new ConditionOutcome(!outcome.isMatch(), outcome.getConditionMessage());
         }
     }
 
