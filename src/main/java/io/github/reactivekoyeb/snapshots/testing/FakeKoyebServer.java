@@ -513,9 +513,8 @@ public final class FakeKoyebServer implements AutoCloseable {
         store.reset(settings.creationDelay, settings.deletionDelay);
         api.requireToken(settings.token);
         dispatcher.latency(settings.latency);
-        rateLimit.limit(0);
-        rateLimit.limit(settings.rateLimit);
-        clearRequests();
+        rateLimit.reset(settings.rateLimit);
+        log.clear();
     }
 
     /**

@@ -64,6 +64,13 @@ final class FakeRateLimit {
         return admitted;
     }
 
+    /** As built: this limit (0 for none) with a full bucket, and both counts at 0. */
+    synchronized void reset(double requestsPerSecond) {
+        perSecond = 0;
+        limit(requestsPerSecond);
+        clearCounts();
+    }
+
     synchronized void clearCounts() {
         throttled = 0;
         admitted = 0;
