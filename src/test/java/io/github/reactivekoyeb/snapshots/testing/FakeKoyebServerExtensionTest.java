@@ -197,6 +197,7 @@ class FakeKoyebServerExtensionTest {
                         .isInstanceOf(KoyebUnauthorizedException.class);
             }
             assertThat(koyeb.requestCount()).isPositive();
+            koyeb.failNext(1, 503); // left scripted for the next test
         }
 
         @Test
