@@ -3,13 +3,12 @@ package io.github.reactivekoyeb.snapshots.internal;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.tck.PublisherVerification;
-import org.reactivestreams.tck.TestEnvironment;
 
 /** The Reactive Streams TCK against {@link PageFlattener} over a {@link Pager} of 3-snapshot pages. */
 public class PageFlattenerTckTest extends PublisherVerification<Snapshot> {
 
     public PageFlattenerTckTest() {
-        super(new TestEnvironment(300));
+        super(PagerTckTest.environment());
     }
 
     @Override
