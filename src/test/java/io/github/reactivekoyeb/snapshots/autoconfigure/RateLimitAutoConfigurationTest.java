@@ -44,7 +44,12 @@ class RateLimitAutoConfigurationTest {
 
     /** A 429 that asks for 1 s, then another call: how long until that one reaches the server. */
     private Duration pauseAfterA429(ReactiveSnapshotsClient client) {
-        server.failNext(1, 429, "1");
+        return pauseAfterA429(client, 1);
+    }
+
+    /** A 429 that asks for {@code retryAfterSeconds}, then another call: how long until that one reaches the server. */
+    private Duration pauseAfterA429(ReactiveSnapshotsClient client, int retryAfterSeconds) {
+        server.failNext(1, 429, Integer.toString(retryAfterSeconds));
         StepVerifier.create(client.getSnapshot("snap-000001")).expectError(KoyebRateLimitException.class).verify(TIMEOUT);
         StepVerifier.create(client.getSnapshot("snap-000002")).expectNextCount(1).expectComplete().verify(TIMEOUT);
         return Duration.between(server.requests().get(0).receivedAt(), server.requests().get(1).receivedAt());
@@ -75,8 +80,10 @@ class RateLimitAutoConfigurationTest {
         runner.withPropertyValues("koyeb.snapshots.rate-limit.enabled=false", "koyeb.snapshots.retry.max-retries=0")
                 .run(context -> {
                     assertThat(context.getBean(RateLimiter.class)).isSameAs(RateLimiter.NONE);
-                    assertThat(pauseAfterA429(context.getBean(ReactiveSnapshotsClient.class)))
-                            .isLessThan(Duration.ofMillis(500));
+                    // a limiter would hold the second call for the whole 20 s (past TIMEOUT); without
+                    // one it goes at once, and 5 s leaves room for a slow CI machine
+                    assertThat(pauseAfterA429(context.getBean(ReactiveSnapshotsClient.class), 20))
+                            .isLessThan(Duration.ofSeconds(5));
                 });
     }
 
