@@ -66,8 +66,9 @@ final class FakeRateLimit {
 
     /** As built: this limit (0 for none) with a full bucket, and both counts at 0. */
     synchronized void reset(double requestsPerSecond) {
-        perSecond = 0;
-        limit(requestsPerSecond);
+        perSecond = requestsPerSecond;
+        tokens = requestsPerSecond;
+        refilledAt = nanos();
         clearCounts();
     }
 
