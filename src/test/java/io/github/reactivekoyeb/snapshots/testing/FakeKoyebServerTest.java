@@ -1,12 +1,15 @@
 package io.github.reactivekoyeb.snapshots.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
 import io.github.reactivekoyeb.snapshots.KoyebNotFoundException;
+import io.github.reactivekoyeb.snapshots.KoyebRateLimitException;
 import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
 import io.github.reactivekoyeb.snapshots.KoyebUnauthorizedException;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
+import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.Snapshot;
@@ -178,5 +181,69 @@ class FakeKoyebServerTest {
         assertThat(requests.get(1).toString()).startsWith("GET /v1/snapshots?");
         server.clearRequests();
         assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
+    void resetPutsBackTheStoreScriptChangesRequestsAndBuiltSettings() {
+        try (FakeKoyebServer built = FakeKoyebServer.builder().token(SERVER_TOKEN).creationDelay(Duration.ZERO)
+                .build();
+                ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(built.baseUrl())
+                        .token(SERVER_TOKEN).retryPolicy(RetryPolicy.none()).build();
+                ReactiveSnapshotsClient noToken = ReactiveSnapshotsClient.builder().baseUrl(built.baseUrl())
+                        .retryPolicy(RetryPolicy.none()).build()) {
+            built.seed(3);
+            built.failNext(1, 503);
+            assertThatThrownBy(() -> client.getSnapshot("snap-000001").block(TIMEOUT))
+                    .isInstanceOf(KoyebServiceUnavailableException.class);
+            built.failNext(1, 503); // left scripted
+            built.expect("GET", "/v1/snapshots/never");
+            built.changeBeforeListRequests(FakeChange.createAt(0, 5));
+            built.requireToken(null);
+            built.creationDelay(Duration.ofHours(1));
+            built.latency(Duration.ofSeconds(5));
+
+            built.reset();
+
+            assertThat(built.snapshots()).isEmpty();
+            assertThat(built.requestCount()).isZero();
+            assertThat(built.faultsServed()).isZero();
+            built.verify(); // the expectation is gone
+            assertThat(built.seed(2)).extracting(Snapshot::id).containsExactly("snap-000001", "snap-000002");
+            // no scripted 503, no change before the listing, and no 5 s latency (the wait is 2 s)
+            assertThat(client.listSnapshots().map(Snapshot::id).collectList().block(Duration.ofSeconds(2)))
+                    .containsExactly("snap-000001", "snap-000002");
+            assertThatThrownBy(() -> noToken.getSnapshot("snap-000001").block(TIMEOUT))
+                    .as("the built token is required again").isInstanceOf(KoyebUnauthorizedException.class);
+            String created = client.createSnapshot(CreateSnapshotRequest.of("vol-1", "n")).block(TIMEOUT).id();
+            assertThat(built.snapshot(created).orElseThrow().status()).as("the built creation delay: zero")
+                    .isEqualTo(SnapshotStatus.AVAILABLE);
+        }
+    }
+
+    @Test
+    void resetRefillsTheBuiltRateLimitAndZeroesItsCounts() {
+        try (FakeKoyebServer limited = FakeKoyebServer.builder().rateLimit(2).build();
+                ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(limited.baseUrl())
+                        .token("t").retryPolicy(RetryPolicy.none()).rateLimiter(RateLimiter.NONE).build()) {
+            limited.seed(1);
+            client.getSnapshot("snap-000001").block(TIMEOUT);
+            client.getSnapshot("snap-000001").block(TIMEOUT);
+            assertThatThrownBy(() -> client.getSnapshot("snap-000001").block(TIMEOUT))
+                    .isInstanceOf(KoyebRateLimitException.class);
+            assertThat(limited.admittedCount()).isEqualTo(2);
+            assertThat(limited.throttledCount()).isEqualTo(1);
+            limited.rateLimit(0);
+
+            limited.reset();
+
+            assertThat(limited.admittedCount()).isZero();
+            assertThat(limited.throttledCount()).isZero();
+            limited.seed(1);
+            // a full bucket of 2 at once (it refills at 2/s: half a second per request), then a 429
+            client.getSnapshot("snap-000001").block(TIMEOUT);
+            client.getSnapshot("snap-000001").block(TIMEOUT);
+            assertThatThrownBy(() -> client.getSnapshot("snap-000001").block(TIMEOUT))
+                    .as("the built limit again").isInstanceOf(KoyebRateLimitException.class);
+        }
     }
 }
