@@ -3,7 +3,9 @@ package io.github.reactivekoyeb.snapshots.testing;
 import static io.github.reactivekoyeb.snapshots.support.Ports.listening;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.autoconfigure.KoyebConnectionDetails;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -197,9 +199,8 @@ class FakeKoyebServerContextCacheTest {
         own.runTest();
         assertThat(server.snapshots()).isEmpty();
         ReactiveSnapshotsClient client = own.context().getBean(ReactiveSnapshotsClient.class);
-        assertThat(client.createSnapshotAndAwait(io.github.reactivekoyeb.snapshots.CreateSnapshotRequest.of("vol-1", "n"),
-                TIMEOUT).block(TIMEOUT).status()).as("its own creation delay again: zero")
-                .isEqualTo(io.github.reactivekoyeb.snapshots.SnapshotStatus.AVAILABLE);
+        assertThat(client.createSnapshotAndAwait(CreateSnapshotRequest.of("vol-1", "n"), TIMEOUT).block(TIMEOUT)
+                .status()).as("its own creation delay again: zero").isEqualTo(SnapshotStatus.AVAILABLE);
         own.end();
     }
 

@@ -78,11 +78,11 @@ class FakeKoyebServerExtensionTest {
     }
 
     private static void assertAllPassed(Class<?> sample, long expected) {
-        assertAllPassed(sample, expected, Map.of());
+        assertAllPassed(Map.of(), expected, sample);
     }
 
-    private static void assertAllPassed(Class<?> sample, long expected, Map<String, String> configuration) {
-        TestExecutionSummary summary = run(configuration, sample);
+    private static void assertAllPassed(Map<String, String> configuration, long expected, Class<?>... samples) {
+        TestExecutionSummary summary = run(configuration, samples);
         String failures = summary.getFailures().stream()
                 .map(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException())
                 .collect(Collectors.joining("\n"));
@@ -94,13 +94,18 @@ class FakeKoyebServerExtensionTest {
         return PORTS.getOrDefault(sample.getSimpleName(), Set.of());
     }
 
+    /** The sample's tests all ran on one server, which is closed now that the class is done. */
+    private static void assertOneServerClosedAfterTheClass(Class<?> sample) {
+        assertThat(ports(sample)).as("one server for the class").hasSize(1);
+        assertThat(listening(ports(sample).iterator().next())).as("closed after the class").isFalse();
+    }
+
     // ------------------------------------------------------------------ the cases
 
     @Test
     void extendWithGivesOneServerPerClassResetBeforeEachTestAndClosedAfterTheClass() {
         assertAllPassed(DefaultsSample.class, 2);
-        assertThat(ports(DefaultsSample.class)).hasSize(1);
-        assertThat(listening(ports(DefaultsSample.class).iterator().next())).as("closed after the class").isFalse();
+        assertOneServerClosedAfterTheClass(DefaultsSample.class);
     }
 
     @Test
@@ -111,27 +116,25 @@ class FakeKoyebServerExtensionTest {
     @Test
     void constructorsAndBeforeEachMethodsGetTheSameServerAsTheTest() {
         assertAllPassed(ConstructorSample.class, 2);
-        assertThat(ports(ConstructorSample.class)).hasSize(1);
+        assertOneServerClosedAfterTheClass(ConstructorSample.class);
     }
 
     @Test
     void registerExtensionTakesTheServersSettingsAndSnapshotsEachTestStartsWith() {
         assertAllPassed(RegisteredSample.class, 2);
-        assertThat(ports(RegisteredSample.class)).hasSize(1);
-        assertThat(listening(ports(RegisteredSample.class).iterator().next())).isFalse();
+        assertOneServerClosedAfterTheClass(RegisteredSample.class);
     }
 
     @Test
     void aNonStaticFieldStillGivesOneServerForTheClass() {
         assertAllPassed(InstanceFieldSample.class, 2);
-        assertThat(ports(InstanceFieldSample.class)).hasSize(1);
-        assertThat(listening(ports(InstanceFieldSample.class).iterator().next())).isFalse();
+        assertOneServerClosedAfterTheClass(InstanceFieldSample.class);
     }
 
     @Test
     void nestedClassesShareTheEnclosingClassesServer() {
         assertAllPassed(NestedSample.class, 2);
-        assertThat(ports(NestedSample.class)).hasSize(1);
+        assertOneServerClosedAfterTheClass(NestedSample.class);
     }
 
     @Test
@@ -139,7 +142,7 @@ class FakeKoyebServerExtensionTest {
         Map<String, String> parallel = Map.of("junit.jupiter.execution.parallel.enabled", "true",
                 "junit.jupiter.execution.parallel.config.strategy", "fixed",
                 "junit.jupiter.execution.parallel.config.fixed.parallelism", "4");
-        assertAllPassed(ConcurrentSample.class, 4, parallel);
+        assertAllPassed(parallel, 4, ConcurrentSample.class);
         assertThat(ports(ConcurrentSample.class)).as("one server per test").hasSize(4);
         assertThat(ports(ConcurrentSample.class)).allSatisfy(port -> assertThat(listening(port)).isFalse());
     }
@@ -150,11 +153,7 @@ class FakeKoyebServerExtensionTest {
                 "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
                 "junit.jupiter.execution.parallel.mode.default", "same_thread");
         PORTS.remove("ParallelClassesSample");
-        TestExecutionSummary summary = run(classesInParallel, ParallelClassesSample.First.class,
-                ParallelClassesSample.Second.class);
-        assertThat(summary.getTotalFailureCount()).as(summary.getFailures().stream()
-                .map(f -> String.valueOf(f.getException())).collect(Collectors.joining("\n"))).isZero();
-        assertThat(summary.getTestsSucceededCount()).isEqualTo(4);
+        assertAllPassed(classesInParallel, 4, ParallelClassesSample.First.class, ParallelClassesSample.Second.class);
         assertThat(ports(ParallelClassesSample.class)).as("one server per class").hasSize(2);
     }
 
