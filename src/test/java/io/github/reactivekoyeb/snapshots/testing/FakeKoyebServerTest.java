@@ -18,7 +18,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,9 +225,11 @@ class FakeKoyebServerTest {
 
     @Test
     void resetRefillsTheBuiltRateLimitAndZeroesItsCounts() {
-        try (FakeKoyebServer limited = FakeKoyebServer.builder().rateLimit(2).build();
+        // a clock that stands still: the bucket refills only through reset(), however slow the calls are
+        try (FakeKoyebServer limited = FakeKoyebServer.builder().rateLimit(2)
+                .clock(Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC)).build();
                 ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(limited.baseUrl())
-                        .token("t").retryPolicy(RetryPolicy.none()).rateLimiter(RateLimiter.NONE).build()) {
+                        .token("rate-limit-test-token").retryPolicy(RetryPolicy.none()).rateLimiter(RateLimiter.NONE).build()) {
             limited.seed(1);
             client.getSnapshot("snap-000001").block(TIMEOUT);
             client.getSnapshot("snap-000001").block(TIMEOUT);
@@ -239,7 +244,7 @@ class FakeKoyebServerTest {
             assertThat(limited.admittedCount()).isZero();
             assertThat(limited.throttledCount()).isZero();
             limited.seed(1);
-            // a full bucket of 2 at once (it refills at 2/s: half a second per request), then a 429
+            // a full bucket of 2, then a 429
             client.getSnapshot("snap-000001").block(TIMEOUT);
             client.getSnapshot("snap-000001").block(TIMEOUT);
             assertThatThrownBy(() -> client.getSnapshot("snap-000001").block(TIMEOUT))
