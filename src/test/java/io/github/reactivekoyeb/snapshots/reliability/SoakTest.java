@@ -85,19 +85,12 @@ class SoakTest {
             ClientPool pool = ClientPool.of(client);
             // a warm-up quarter, then the heap with no call in flight: what the run has loaded,
             // cached and pooled once; a leak is what the other three quarters add to it
-            runWorkers(client, server, seeded, seed, startNanos + total / 4, seconds, List.of(), new ArrayList<>());
+            runWorkers(client, server, seeded, seed, startNanos + total / 4, seconds, 0);
             long quietAfterWarmUp = quietHeap(pool);
             int openAfterWarmUp = pool.allocated();
             // under load the heap after GC also holds the pages, connections and retries in flight,
             // which follow the load (seen: up and down by 4 MiB in a 25 s run): printed, not compared
-            List<Long> underLoad = new ArrayList<>();
-            long mainStart = System.nanoTime();
-            long step = (startNanos + total - mainStart) / 10;
-            List<Long> samplesAt = new ArrayList<>();
-            for (int i = 1; i <= 9; i++) {
-                samplesAt.add(mainStart + step * i);
-            }
-            runWorkers(client, server, seeded, seed + WORKERS, startNanos + total, seconds, samplesAt, underLoad);
+            List<Long> underLoad = runWorkers(client, server, seeded, seed + WORKERS, startNanos + total, seconds, 9);
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             server.clearScript();
             long quietAtEnd = quietHeap(pool);
@@ -239,16 +232,19 @@ class SoakTest {
 
     /**
      * Runs the workers, each with its own random stream, until {@code deadline}, and waits for
-     * every call to end; meanwhile it reads the heap after GC at each of {@code samplesAt} into
-     * {@code heap}.
+     * every call to end. Meanwhile it reads the heap after GC {@code samples} times, evenly
+     * spaced before the deadline, and returns those readings.
      */
-    private void runWorkers(ReactiveSnapshotsClient client, FakeKoyebServer server, List<Snapshot> seeded, long seed,
-            long deadline, long seconds, List<Long> samplesAt, List<Long> heap) throws InterruptedException {
+    private List<Long> runWorkers(ReactiveSnapshotsClient client, FakeKoyebServer server, List<Snapshot> seeded,
+            long seed, long deadline, long seconds, int samples) throws InterruptedException {
+        long start = System.nanoTime();
         var workers = Flux.range(0, WORKERS)
                 .flatMap(w -> worker(client, server, seeded, new SplittableRandom(seed + w), deadline), WORKERS)
                 .then()
                 .toFuture();
-        for (long at : samplesAt) {
+        List<Long> heap = new ArrayList<>(samples);
+        for (int i = 1; i <= samples; i++) {
+            long at = start + (deadline - start) * i / (samples + 1);
             Thread.sleep(Math.max(0, (at - System.nanoTime()) / 1_000_000));
             heap.add(heapAfterGc());
         }
@@ -257,6 +253,7 @@ class SoakTest {
         } catch (Exception e) {
             throw new AssertionError("the workers did not all end: " + e, e);
         }
+        return heap;
     }
 
     /** The heap after GC once every call has ended and every connection is back in the pool (up to 3 s). */
