@@ -2,12 +2,16 @@ package io.github.reactivekoyeb.snapshots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.reactivekoyeb.snapshots.support.BufferLeakAppender;
+import io.github.reactivekoyeb.snapshots.support.NoBufferLeaksExtension;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +34,7 @@ class CompressionTest {
     @BeforeEach
     void start() {
         server = FakeKoyebServer.start();
-        server.seed(10_000);
+        server.seed(300);
     }
 
     @AfterEach
@@ -40,6 +44,8 @@ class CompressionTest {
 
     @Test
     void listingTenThousandSnapshotsCompressedSendsAtMostAFifthOfTheBytes() {
+        server.clearSnapshots();
+        server.seed(10_000);
         long plain;
         try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
                 .compression(false).build()) {
@@ -108,6 +114,66 @@ class CompressionTest {
         } finally {
             bomber.disposeNow();
         }
+    }
+
+    /**
+     * A reply labelled gzip that is not gzip, is cut short, or is corrupt after a good header, on a
+     * success and on error statuses: a typed error (the body's start for an error status, a
+     * malformed reply for a success) and, under the paranoid leak detector, no buffer left unreleased.
+     */
+    @Test
+    void aBrokenGzipReplyIsATypedErrorAndLeaksNothing() throws Exception {
+        byte[] json = "{\"snapshot\":{\"id\":\"snap-000001\",\"name\":\"n\"}}".getBytes(StandardCharsets.UTF_8);
+        byte[] gzip = gzip(json);
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        bodies.put("plain JSON", json);
+        bodies.put("truncated", Arrays.copyOf(gzip, gzip.length / 2));
+        bodies.put("corrupt", corrupt(gzip));
+        bodies.put("one byte", new byte[] {0x1f});
+        bodies.put("empty", new byte[0]);
+        NoBufferLeaksExtension.provokeReports();
+        BufferLeakAppender.drain();
+        for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
+            for (int status : new int[] {200, 404, 503}) {
+                DisposableServer broken = HttpServer.create().host("127.0.0.1").port(0)
+                        .handle((request, response) -> response.status(status)
+                                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                                .header("Content-Length", String.valueOf(body.getValue().length))
+                                .sendByteArray(Mono.just(body.getValue())))
+                        .bindNow();
+                try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder()
+                        .baseUrl("http://127.0.0.1:" + broken.port()).retryPolicy(RetryPolicy.none()).build()) {
+                    for (int i = 0; i < 3; i++) {
+                        StepVerifier.create(client.getSnapshot("snap-000001"))
+                                .expectErrorSatisfies(e -> {
+                                    String which = body.getKey() + " labelled gzip, HTTP " + status;
+                                    if (status == 200) {
+                                        assertThat(e).as(which).isInstanceOf(KoyebTransportException.class);
+                                        assertThat(((KoyebTransportException) e).reason()).as(which)
+                                                .isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
+                                    } else {
+                                        assertThat(e).as(which).isInstanceOf(KoyebApiException.class);
+                                        assertThat(((KoyebApiException) e).statusCode()).as(which).isEqualTo(status);
+                                    }
+                                })
+                                .verify(TIMEOUT);
+                    }
+                } finally {
+                    broken.disposeNow();
+                }
+            }
+        }
+        NoBufferLeaksExtension.provokeReports();
+        assertThat(BufferLeakAppender.drain()).as("leak reports").isEmpty();
+    }
+
+    /** A good gzip header, then its deflated data turned to noise. */
+    private static byte[] corrupt(byte[] gzip) {
+        byte[] corrupt = gzip.clone();
+        for (int i = 10; i < corrupt.length - 8; i++) {
+            corrupt[i] = (byte) (0xA5 ^ i);
+        }
+        return corrupt;
     }
 
     /** A JSON reply whose one string is {@code mebibytes} MiB of 'a', as concatenated gzip members. */

@@ -29,9 +29,23 @@ final class Compression {
         return encoding.equals("gzip") || encoding.equals("x-gzip");
     }
 
-    /** The inflated stream, which fails with {@link InflatedTooLargeException} past {@code limit} bytes. */
+    /**
+     * The inflated stream, which fails with {@link InflatedTooLargeException} past {@code limit} bytes.
+     * It owns {@code compressed}: closing it closes that one, and so does a body whose gzip header
+     * does not read (not gzip, cut short), which the caller never gets a stream to close for (a
+     * stream over a pooled buffer releases it when closed).
+     */
     static InputStream inflating(InputStream compressed, int limit) throws IOException {
-        return new Limited(new GZIPInputStream(compressed, 8192), limit);
+        try {
+            return new Limited(new GZIPInputStream(compressed, 8192), limit);
+        } catch (IOException | RuntimeException e) {
+            try {
+                compressed.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /**
