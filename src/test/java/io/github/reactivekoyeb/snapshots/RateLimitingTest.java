@@ -3,6 +3,7 @@ package io.github.reactivekoyeb.snapshots;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.autoconfigure.MicrometerClientEventListener;
+import io.github.reactivekoyeb.snapshots.support.Slow;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,6 +70,8 @@ class RateLimitingTest {
         return server.requests().get(request).receivedAt();
     }
 
+    /** Real time; the everyday suite covers the same in virtual time: {@code AdaptiveRateLimiterSimulationTest}. */
+    @Slow
     @Test
     void aFirstBurstOverTheLimitIsPacedAndEveryCallGetsItsValue() {
         server.rateLimit(100);

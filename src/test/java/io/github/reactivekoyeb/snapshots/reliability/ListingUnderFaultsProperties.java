@@ -12,6 +12,7 @@ import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.support.SeededCases;
+import io.github.reactivekoyeb.snapshots.support.Slow;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
 import java.time.Duration;
@@ -38,8 +39,10 @@ import reactor.core.publisher.Flux;
  */
 class ListingUnderFaultsProperties {
 
-    /** Cases run in CI, each against the same fake server; the README quotes this figure. */
-    static final int CASES = 300;
+    /** Cases of the everyday suite, each against the same fake server. */
+    static final int CASES = 60;
+    /** Cases of the long run, in the {@link Slow} group; docs/reliability.md quotes this figure. */
+    static final int LONG_RUN_CASES = 1_000;
     static final AtomicLong LISTINGS_VERIFIED = new AtomicLong();
     static final AtomicLong FAULTS_INJECTED = new AtomicLong();
 
@@ -85,7 +88,17 @@ class ListingUnderFaultsProperties {
 
     @Test
     void listingIsExactlyTheServersOrStopsWithTheTypedErrorThePolicyCallsFor() {
-        SeededCases.run("ListingUnderFaultsProperties", CASES, random -> check(SeededCases.between(random, 0, 300),
+        run(CASES);
+    }
+
+    @Slow
+    @Test
+    void theSameOverALongRun() {
+        run(LONG_RUN_CASES);
+    }
+
+    private void run(int cases) {
+        SeededCases.run("ListingUnderFaultsProperties", cases, random -> check(SeededCases.between(random, 0, 300),
                 SeededCases.between(random, 5, 100), SeededCases.between(random, 0, 3),
                 SeededCases.between(random, 0, 4), schedule(random)));
     }

@@ -15,6 +15,7 @@ import io.github.reactivekoyeb.snapshots.UpdateSnapshotRequest;
 import io.github.reactivekoyeb.snapshots.internal.ClientPool;
 import io.github.reactivekoyeb.snapshots.support.BufferLeakAppender;
 import io.github.reactivekoyeb.snapshots.support.NoBufferLeaksExtension;
+import io.github.reactivekoyeb.snapshots.support.Slow;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
 import java.lang.management.ManagementFactory;
@@ -43,6 +44,7 @@ import reactor.core.publisher.Mono;
  * {@code mvn -Psoak verify}. It prints calls/s, latency percentiles, faults, retries and retry
  * budget denials.
  */
+@Slow
 class SoakTest {
 
     private static final int WORKERS = 200;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
+import io.github.reactivekoyeb.snapshots.support.Slow;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -136,6 +137,8 @@ class StreamingServiceTest {
                 afterDisconnect, SNAPSHOTS / 100);
     }
 
+    /** 8 MiB through TCP back-pressure, seconds of it; LazinessTest and PagingTest count the demand in-process. */
+    @Slow
     @Test
     void aSlowClientSlowsPaging() {
         // a plain Reactor Netty client: it stops reading the socket when there is no demand; a fixed
