@@ -8,44 +8,76 @@ import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.autoconfigure.KoyebSnapshotsAutoConfiguration;
 import io.github.reactivekoyeb.snapshots.autoconfigure.KoyebSnapshotsProperties;
+import io.github.reactivekoyeb.snapshots.support.NotInstalled;
+import io.github.reactivekoyeb.snapshots.support.TestProxy;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
-import io.github.reactivekoyeb.snapshots.support.Tinyproxy;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import reactor.test.StepVerifier;
 
-/** Through a real proxy process (tinyproxy): every connection tunnels through it, credentials stay secret, refusals are typed. */
-class ProxyTest {
+/**
+ * Through a real proxy: every connection tunnels through it, credentials stay secret, refusals are
+ * typed. {@link ProxyTest} runs it against a proxy in the JVM, {@link TinyproxyTest} against a proxy
+ * process.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ProxyBehaviour {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final String PROXY_PASSWORD = "proxy-" + "pa55word-" + "SECRET";
 
-    private static FakeKoyebServer server;
-    private static Tinyproxy open;
-    private static Tinyproxy guarded;
+    private FakeKoyebServer server;
+    private TestProxy open;
+    private TestProxy guarded;
+
+    /** Starts the proxy, open to all or requiring these credentials. */
+    abstract TestProxy startProxy(String username, String password) throws Exception;
+
+    /** Why the proxy cannot run on this machine (what to install), or null when it can. */
+    @Nullable String unavailable() {
+        return null;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
+        if (unavailable() != null) {
+            return; // each test is then reported skipped, with the reason (an abort here would report none)
+        }
         server = FakeKoyebServer.builder().token(TestSecrets.TOKEN).build();
         server.seed(250);
-        open = Tinyproxy.start(null, null);
-        guarded = Tinyproxy.start("koyeb", PROXY_PASSWORD);
+        open = startProxy(null, null);
+        guarded = startProxy("koyeb", PROXY_PASSWORD);
+    }
+
+    @BeforeEach
+    void needsTheProxy() {
+        String missing = unavailable();
+        NotInstalled.assumeInstalled(missing == null, String.valueOf(missing));
     }
 
     @AfterAll
-    static void stop() {
-        open.close();
-        guarded.close();
-        server.close();
+    void stop() {
+        for (AutoCloseable each : new AutoCloseable[] {open, guarded, server}) {
+            if (each != null) { // a start that aborted (no proxy installed) leaves some null
+                try {
+                    each.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
     }
 
-    private static ReactiveSnapshotsClient.Builder client() {
+    private ReactiveSnapshotsClient.Builder client() {
         return ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).token(TestSecrets.TOKEN)
                 .retryPolicy(RetryPolicy.none());
     }
@@ -85,7 +117,7 @@ class ProxyTest {
                         assertThat(e).isInstanceOf(KoyebTransportException.class);
                         assertThat(((KoyebTransportException) e).reason()).isEqualTo(KoyebTransportException.Reason.PROXY);
                         assertThat(((KoyebTransportException) e).attempts()).isEqualTo(1);
-                        // tinyproxy answers the refused CONNECT with 401 rather than 407
+                        // LittleProxy answers the refused CONNECT with 407, tinyproxy with 401
                         assertThat(e.getMessage()).containsPattern("status: 40[17]").doesNotContain("wrong-password");
                     })
                     .verify(TIMEOUT);

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * free port of 127.0.0.1 with its own configuration, optionally requiring Basic credentials, and
  * logging every {@code CONNECT} it is asked for.
  */
-public final class Tinyproxy implements AutoCloseable {
+public final class Tinyproxy implements TestProxy {
 
     private final Process process;
     private final int port;
@@ -26,17 +26,27 @@ public final class Tinyproxy implements AutoCloseable {
         this.log = log;
     }
 
+    private static final Path BINARY = Path.of("/usr/bin/tinyproxy");
+
+    /**
+     * Why the tinyproxy tests cannot run here, or null when they can: on a developer's machine with
+     * only a JDK and Maven they are skipped, saying what to install; on CI (which installs it) a
+     * missing tinyproxy is an error.
+     */
+    public static @Nullable String missing() {
+        if (Files.isExecutable(BINARY)) {
+            return null;
+        }
+        String why = "TinyproxyTest needs tinyproxy: apt-get install tinyproxy (.ci/run does)";
+        if (System.getenv("CI") != null) {
+            throw new IllegalStateException(why);
+        }
+        return why;
+    }
+
     /** Starts one; a blocking call for test set-up threads. */
     public static Tinyproxy start(@Nullable String username, @Nullable String password) throws Exception {
-        Path binary = Path.of("/usr/bin/tinyproxy");
-        if (!Files.isExecutable(binary)) {
-            String why = "tinyproxy is not installed: apt-get install tinyproxy to run the proxy tests (.ci/run does)";
-            if (System.getenv("CI") != null) {
-                throw new IllegalStateException(why);
-            }
-            // a developer's machine with only a JDK and Maven: the proxy tests are skipped, saying why
-            org.junit.jupiter.api.Assumptions.abort(why);
-        }
+        Path binary = BINARY;
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -63,12 +73,12 @@ public final class Tinyproxy implements AutoCloseable {
         throw new IllegalStateException("tinyproxy did not start: " + Files.readString(dir.resolve("out.txt")));
     }
 
-    /** The port it listens on, on 127.0.0.1. */
+    @Override
     public int port() {
         return port;
     }
 
-    /** How many tunnels ({@code CONNECT}) to this port it was asked for. */
+    @Override
     public long connectsTo(int targetPort) throws IOException {
         if (!Files.exists(log)) {
             return 0;

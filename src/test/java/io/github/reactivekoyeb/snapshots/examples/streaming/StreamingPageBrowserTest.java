@@ -1,13 +1,14 @@
 package io.github.reactivekoyeb.snapshots.examples.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.SnapshotStatus;
 import io.github.reactivekoyeb.snapshots.SnapshotType;
+import io.github.reactivekoyeb.snapshots.support.NotInstalled;
+import io.github.reactivekoyeb.snapshots.support.Slow;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -34,9 +36,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * page shows the snapshots of {@code GET /snapshots/changes}; the test creates, renames and deletes
  * snapshots on the fake server and reads what the page shows. It leaves a screenshot in
  * {@code target/streaming-page.png} ({@code -Dscreenshot.to=docs/images/streaming-page.png} puts it
- * in the docs). Skipped, saying why, where Chromium or chromedriver is not installed ({@code .ci/run}
- * installs both).
+ * in the docs). In the {@link Slow} group. Where Chromium or chromedriver is not installed, its test
+ * is reported skipped with the one line that says what to install ({@code .ci/run} installs both).
  */
+@Slow
 class StreamingPageBrowserTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -49,10 +52,18 @@ class StreamingPageBrowserTest {
     private static String driverUrl;
     private static HttpClient http;
 
+    private static final String MISSING = "StreamingPageBrowserTest needs Chromium and chromedriver:"
+            + " apt-get install chromium chromium-driver (.ci/run does)";
+
+    private static boolean installed() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium and chromedriver are not installed: apt-get install chromium chromium-driver (.ci/run does)");
+        if (!installed()) {
+            return; // each test is then reported skipped, with the reason (an abort here would report none)
+        }
         koyeb = FakeKoyebServer.builder().token(TestSecrets.TOKEN).build();
         koyeb.seed(6);
         app = StreamingServiceApplication.run("--server.port=0", "--koyeb.snapshots.base-url=" + koyeb.baseUrl(),
@@ -66,6 +77,11 @@ class StreamingPageBrowserTest {
         driverUrl = "http://127.0.0.1:" + port;
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         waitUntil(() -> call("GET", "/status", null).path("value").path("ready").asBoolean(false), "chromedriver");
+    }
+
+    @BeforeEach
+    void needsTheBrowser() {
+        NotInstalled.assumeInstalled(installed(), MISSING);
     }
 
     @AfterAll
