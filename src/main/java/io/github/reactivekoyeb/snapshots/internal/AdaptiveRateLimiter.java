@@ -16,26 +16,33 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The adaptive {@link RateLimiter}: off (and free) until the first 429, then a token bucket whose
- * rate follows the API's admissions, with a queue of the requests that wait for its tokens.
+ * The adaptive {@link RateLimiter}: off (and free) until the API answers 429, then a token bucket
+ * whose rate follows the API's admissions, with a queue of the requests that wait for its tokens.
  *
- * <p>It counts the requests the API admits and refuses, in ten buckets of 100 ms, lock-free. On a
- * 429 it pauses every request for the {@code Retry-After} (up to 5 minutes: a request that would
- * wait past the maximum wait fails at once meanwhile) and, at most
- * once a second (the 429s of one overload are one signal), lowers the rate to {@code decrease}
- * times a base: what the API admitted in the last second while the client was not paused (or the
- * rate, if lower; never below {@code decrease} times the rate, so that a sample spoiled by a pause
- * or by another replica cannot collapse it). The first time, while the first burst's replies come
- * in, each 429 refines the base, and a client refused (almost) everything starts from a quarter of
- * what it sent. On each admission the rate grows back along CUBIC's curve
- * {@code W(t) = Wmax + C (t - K)^3}, {@code K = cbrt(Wmax (1 - decrease) / C)} (TCP CUBIC, as AWS SDK
- * v2's adaptive retry mode, C = {@value #CUBIC_C}): fast while far below the rate of the last
- * decrease, flat around it, probing above it after; never above twice what the API admitted in the
- * last second (a quiet client stores no burst), nor below the rate it was lowered to. The bucket
- * holds {@value #BURST_SECONDS} s of tokens: when a pause ends, the requests it held back go at
- * once, as the API's bucket has refilled meanwhile, but not quite as many as it could hold, since
- * the rate may still be too high. Ten seconds without a 429 turn it off again, so that a client that
- * met one stray 429 is not paced for good.
+ * <p>It counts the requests the API admits and refuses, in ten buckets of 100 ms, lock-free. Every
+ * 429 pauses every request for its {@code Retry-After} (up to 5 minutes: a request that would wait
+ * past the maximum wait fails at once meanwhile). A <em>stray</em> 429, met while the client sends
+ * at less than half the rate it was last cut to (or before any, the first 429 it ever meets), says
+ * that someone else used the token's budget: its pause is the whole answer, and the rate is left
+ * alone. Any other 429, at most once a second (the 429s of one overload are one signal), lowers
+ * the rate to {@code decrease} times a base: what the API admitted in the last second while the
+ * client was not paused (or the rate, if lower; never below {@code decrease} times the rate, so that
+ * a sample spoiled by a pause cannot collapse it); and, when it comes less than
+ * {@value #REPEAT_SECONDS} s after the last cut, no more than what the API really admitted since
+ * that cut, pauses included (but not below half): a client whose pauses, not its rate, were holding
+ * it to the limit (it sends too fast whenever it is not paused) comes down to what it gets. The first time, while the
+ * first burst's replies come in, each 429 refines the base, and a client refused (almost)
+ * everything starts from a quarter of what it sent. On each admission the rate grows back along
+ * CUBIC's curve {@code W(t) = Wmax + C (t - K)^3}, {@code K = cbrt(Wmax (1 - decrease) / C)} (TCP
+ * CUBIC, as AWS SDK v2's adaptive retry mode, C = {@value #CUBIC_C}): fast while far below the rate
+ * of the last decrease, flat around it, probing above it after; never above twice what the API
+ * admitted in the last second (a quiet client stores no burst), nor below the rate it was lowered
+ * to. Ten seconds without a 429 that lowered the rate turn it off again.
+ *
+ * <p>The bucket holds {@value #BURST_SECONDS} s of tokens but gains none while paused: when a pause
+ * ends, the requests it held back go at the rate, not at once. A burst at the end of every pause
+ * took the budget of the replicas that were not paused, which then met the 429s: independent
+ * replicas sharing one limit drifted apart (one replica 3.6 times another, issue 25).
  *
  * <p>Requests that find no token wait in one FIFO queue, drained by one timer at the current rate:
  * a pause or a decrease that comes while they wait holds them too (a reservation made at the old
@@ -44,9 +51,9 @@ import reactor.core.scheduler.Schedulers;
  * makes it so, when the maximum has passed. Thread-safe; the state changes under a lock held for
  * a few instructions, never while waiting, and permits are granted outside it.
  *
- * <p>Its parameters come from a simulation of the issue's scenarios in virtual time
+ * <p>Its parameters come from a simulation of the issues' scenarios in virtual time
  * ({@code AdaptiveRateLimiterSimulationTest}): 20, 150 and 1,000 requests per second, a limit that
- * changes, two replicas, at several latencies.
+ * changes, two and four replicas, replicas that start 5 s apart, a stray 429, at several latencies.
  */
 public final class AdaptiveRateLimiter implements RateLimiter {
 
@@ -60,6 +67,8 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     private static final long QUIET_NANOS = Duration.ofSeconds(10).toNanos();
     /** The bucket's capacity, in seconds of the rate: {@value}. */
     static final double BURST_SECONDS = 0.75;
+    /** Within this many seconds of the last decrease, a decrease is based on the admissions since: {@value}. */
+    static final int REPEAT_SECONDS = 3;
     private static final long SECOND = 1_000_000_000L;
 
     private final RateLimitSettings settings;
@@ -86,6 +95,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     private long enabledAt;
     private long pauseFrom;
     private long lastThrottled;
+    private long admittedSinceDecrease;
 
     /**
      * A limiter with state of its own; use {@link RateLimiter#adaptive(RateLimitSettings)}.
@@ -108,6 +118,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
         this.clock = clock;
         this.origin = now();
         this.pausedUntil = origin;
+        this.pauseFrom = origin; // no pause yet: none counts in the share of the last second spent sending
     }
 
     @Override
@@ -200,16 +211,20 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     public void onThrottled(@Nullable Duration retryAfter) {
         long now = now();
         synchronized (this) {
-            if (retryAfter != null && !retryAfter.isNegative() && !retryAfter.isZero()) {
-                long until = now + Math.min(retryAfter.toNanos(), MAX_PAUSE_NANOS);
-                if (pausedUntil - now <= 0) {
-                    pauseFrom = now;
-                }
-                if (until - pausedUntil > 0) {
-                    pausedUntil = until;
-                }
+            double sending = sendingShareOfLastSecond(now);
+            if (enabled) {
+                refill(now); // the tokens earned up to the pause
             }
+            pause(now, retryAfter);
             throttled.count(now - origin);
+            double sent = admitted.perSecond(now - origin) + throttled.perSecond(now - origin);
+            if (sending >= 0.5 && (lastMax == 0 || sent / sending < lastMax / 2)) {
+                // a stray 429: far below any limit met, or the first ever; the pause answers it
+                if (lastMax == 0) {
+                    lastMax = sent;
+                }
+                return;
+            }
             lastThrottled = now;
             // in its first second, while the first burst's replies come in, each 429 refines the first
             // decrease; later, the 429s of one overload are one signal, at most one decrease a second
@@ -219,10 +234,16 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             }
             // the first time, a client that the API refused (almost) everything (another replica took
             // its whole bucket) starts from a quarter of what it sent rather than from nothing
-            double sent = admitted.perSecond(now - origin) + throttled.perSecond(now - origin);
             double base = Math.max(settings.minRate(), first
                     ? Math.max(admitted.perSecond(now - origin), sent / 4)
                     : Math.max(rate * settings.decrease(), Math.min(rate, admittedWhileSending(now))));
+            if (!first && now - lastDecrease < REPEAT_SECONDS * SECOND) {
+                // refused again soon after a cut: what the API admitted since, pauses included, but
+                // no lower than half the base, so that a sample that was mostly pause cannot collapse it
+                double since = admittedSinceDecrease / ((now - lastDecrease) / (double) SECOND);
+                base = Math.max(settings.minRate(), Math.max(base / 2, Math.min(base, since)));
+            }
+            admittedSinceDecrease = 0;
             lastMax = base;
             recovery = Math.cbrt(base * (1 - settings.decrease()) / CUBIC_C);
             lastDecrease = now;
@@ -238,6 +259,25 @@ public final class AdaptiveRateLimiter implements RateLimiter {
         }
     }
 
+    /** Under the lock: pauses every request for the {@code Retry-After}, if any. */
+    private void pause(long now, @Nullable Duration retryAfter) {
+        if (retryAfter != null && !retryAfter.isNegative() && !retryAfter.isZero()) {
+            long until = now + Math.min(retryAfter.toNanos(), MAX_PAUSE_NANOS);
+            if (pausedUntil - now <= 0) {
+                pauseFrom = now;
+            }
+            if (until - pausedUntil > 0) {
+                pausedUntil = until;
+            }
+        }
+    }
+
+    /** Under the lock, before a new pause: the share of the last second the client was not paused. */
+    private double sendingShareOfLastSecond(long now) {
+        long paused = Math.max(0, Math.min(now, pausedUntil) - Math.max(now - SECOND, pauseFrom));
+        return 1 - paused / (double) SECOND;
+    }
+
     @Override
     public void onAdmitted() {
         long now = now();
@@ -246,6 +286,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             return;
         }
         synchronized (this) {
+            admittedSinceDecrease++;
             if (now - lastThrottled > QUIET_NANOS && queue.isEmpty()) {
                 enabled = false; // no 429 for a long while: free again, until the next one
                 rate = Double.POSITIVE_INFINITY;
@@ -297,7 +338,8 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     }
 
     private void refill(long now) {
-        tokens = Math.min(capacity(), tokens + (now - refilledAt) / (double) SECOND * rate);
+        long from = Math.max(refilledAt, Math.min(now, pausedUntil)); // no tokens while paused
+        tokens = Math.min(capacity(), tokens + Math.max(0, now - from) / (double) SECOND * rate);
         refilledAt = now;
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 /** {@code koyeb.snapshots.rate-limit.*}, the limiter bean and its meters, against a real fake server. */
@@ -95,11 +96,19 @@ class RateLimitAutoConfigurationTest {
                     assertThat(context.getBean(RateLimiter.class)).isSameAs(own);
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
                     assertThat(registry.get("koyeb.snapshots.rate.limit").gauge().value()).isNaN();
-                    assertThat(pauseAfterA429(context.getBean(ReactiveSnapshotsClient.class)))
-                            .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+                    // two 429s at once: the first one a client meets is stray (a pause, the rate left free),
+                    // the second one lowers the rate
+                    server.failNext(2, 429, "1");
+                    ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
+                    StepVerifier.create(Flux.merge(client.getSnapshot("snap-000001").onErrorComplete(),
+                            client.getSnapshot("snap-000002").onErrorComplete())).expectComplete().verify(TIMEOUT);
+                    StepVerifier.create(client.getSnapshot("snap-000003")).expectNextCount(1).expectComplete()
+                            .verify(TIMEOUT);
+                    assertThat(Duration.between(server.requests().get(1).receivedAt(), server.requests().get(2)
+                            .receivedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(900));
                     assertThat(own.rate()).isFinite();
                     assertThat(registry.get("koyeb.snapshots.rate.limit").gauge().value()).isEqualTo(own.rate());
-                    assertThat(registry.get("koyeb.snapshots.throttled").counter().count()).isEqualTo(1);
+                    assertThat(registry.get("koyeb.snapshots.throttled").counter().count()).isEqualTo(2);
                     assertThat(registry.get("koyeb.snapshots.rate.limit.wait").timer().count()).isEqualTo(1);
                 });
     }

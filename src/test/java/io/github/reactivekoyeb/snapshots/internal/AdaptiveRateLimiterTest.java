@@ -28,7 +28,7 @@ class AdaptiveRateLimiterTest {
     }
 
     @Test
-    void isFreeUntilTheFirst429() {
+    void isFreeUntilA429ThatIsNotStray() {
         AdaptiveRateLimiter limiter = limiter(Duration.ofSeconds(30));
         for (int i = 0; i < 1_000; i++) {
             assertThat(limiter.permit()).isSameAs(AdaptiveRateLimiter.AT_ONCE);
@@ -36,27 +36,63 @@ class AdaptiveRateLimiterTest {
         }
         assertThat(limiter.rate()).isInfinite();
         limiter.onThrottled(null);
-        assertThat(limiter.rate()).isFinite();
+        assertThat(limiter.rate()).as("the first 429 ever, a stray one").isInfinite();
+        assertThat(limiter.permit()).isSameAs(AdaptiveRateLimiter.AT_ONCE);
+        limiter.onThrottled(null);
+        assertThat(limiter.rate()).as("a second one at the same rate").isFinite();
         assertThat(limiter.permit()).isNotSameAs(AdaptiveRateLimiter.AT_ONCE);
     }
 
     @Test
-    void afterTwo429sWithoutRetryAfterTheQueueIsDrainedAtTheLowestRate() {
+    void aStray429PausesEveryPermitForItsRetryAfterButLeavesTheRateFree() {
         AdaptiveRateLimiter limiter = limiter(Duration.ofSeconds(30));
         limiter.onAdmitted();
-        limiter.onThrottled(null);
-        limiter.onThrottled(null);
-        List<AtomicReference<Object>> asked = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            asked.add(ask(limiter));
+        limiter.onThrottled(Duration.ofSeconds(1));
+        assertThat(limiter.rate()).isInfinite();
+        AtomicReference<Object> held = ask(limiter);
+        time.advanceTimeBy(Duration.ofMillis(999));
+        assertThat(held.get()).as("within the pause").isNull();
+        time.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(held.get()).isEqualTo(Duration.ofSeconds(1));
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.permit()).as("after the pause, at once").isSameAs(AdaptiveRateLimiter.AT_ONCE);
         }
-        time.advanceTimeBy(Duration.ofSeconds(5));
-        assertThat(asked).allSatisfy(o -> assertThat(o.get()).isInstanceOf(Duration.class));
     }
 
-    /** A limiter cut to its lowest rate (1 per second) with an empty bucket: one 429, nothing admitted. */
+    @Test
+    void a429FarBelowTheRateLastCutToIsStrayButOneNearItLowersTheRate() {
+        AdaptiveRateLimiter limiter = limiter(Duration.ofSeconds(30));
+        admitFor(limiter, 400, Duration.ofSeconds(1));
+        limiter.onThrottled(null); // the first ever: stray
+        limiter.onThrottled(null); // at the same rate: the limit, cut to 0.85 of 400
+        double cut = limiter.rate();
+        assertThat(cut).as("0.85 of what the API admitted in the last second").isBetween(280.0, 345.0);
+        time.advanceTimeBy(Duration.ofSeconds(3)); // quiet
+        admitFor(limiter, 2, Duration.ofSeconds(1));
+        limiter.onThrottled(null);
+        assertThat(limiter.rate()).as("a 429 met while sending 2/s, far below 340").isGreaterThanOrEqualTo(cut);
+        time.advanceTimeBy(Duration.ofSeconds(1));
+        admitFor(limiter, 300, Duration.ofSeconds(1));
+        double before = limiter.rate();
+        limiter.onThrottled(null);
+        assertThat(limiter.rate()).as("a 429 met at 300/s").isLessThan(before);
+    }
+
+    /** The API admits {@code count} requests, evenly over {@code during}. */
+    private void admitFor(AdaptiveRateLimiter limiter, int count, Duration during) {
+        for (int i = 0; i < count; i++) {
+            time.advanceTimeBy(during.dividedBy(count));
+            limiter.onAdmitted();
+        }
+    }
+
+    /**
+     * A limiter cut to its lowest rate (1 per second) with an empty bucket: two 429s (the first one
+     * ever is stray), nothing admitted.
+     */
     private AdaptiveRateLimiter atTheLowestRate(Duration maxWait) {
         AdaptiveRateLimiter limiter = limiter(maxWait);
+        limiter.onThrottled(null);
         limiter.onThrottled(null);
         assertThat(limiter.rate()).isEqualTo(RateLimitSettings.DEFAULT_MIN_RATE);
         return limiter;
@@ -113,10 +149,13 @@ class AdaptiveRateLimiterTest {
         AtomicReference<Object> waiting = ask(limiter);
         time.advanceTimeBy(Duration.ofMillis(500));
         limiter.onThrottled(Duration.ofSeconds(3)); // until 3.5 s
-        time.advanceTimeBy(Duration.ofMillis(2_900));
-        assertThat(waiting.get()).as("its token came at 1 s, but the pause holds it").isNull();
-        time.advanceTimeBy(Duration.ofMillis(100));
-        assertThat(waiting.get()).isEqualTo(Duration.ofMillis(3_500));
+        time.advanceTimeBy(Duration.ofMillis(3_400));
+        assertThat(waiting.get()).as("its token was due at 1 s, but the pause holds it").isNull();
+        time.advanceTimeBy(Duration.ofMillis(99));
+        // the bucket gains nothing while paused: the half token it had at 0.5 s waits another half second
+        assertThat(waiting.get()).as("just before its token").isNull();
+        time.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(waiting.get()).isEqualTo(Duration.ofMillis(4_000));
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleUnaryOperator;
 import reactor.core.publisher.Flux;
@@ -13,11 +15,15 @@ import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
- * The issue's scenario in virtual time, deterministic and quick: an API that admits {@code limit}
+ * The issues' scenarios in virtual time, deterministic and quick: an API that admits {@code limit}
  * requests per second (a token bucket of one second's worth) and answers the rest 429 with
- * {@code Retry-After: 1}; replicas of a client, each with a limiter of its own and callers that call
- * again as soon as their call ends; each call sent as the default client sends it (a permit before
- * each try, up to 3 retries of a 429 after its {@code Retry-After}), 1 ms each way on the wire.
+ * {@code Retry-After: 1}, and may refuse one request at chosen times whatever its bucket holds (a
+ * stray 429: another client of the token took its budget); replicas of a client, each with a
+ * limiter of its own, callers that call again as soon as their call ends (or after a pause of
+ * their own), started at a time of their own, and sequences of calls one after the other (a
+ * listing's pages); each call sent as the default client sends it (a permit before each try, up to
+ * 3 retries of a 429 after its {@code Retry-After}), 1 ms each way on the wire unless set, plus a
+ * seeded random jitter when asked for.
  */
 final class RateLimitSimulation {
 
@@ -31,17 +37,14 @@ final class RateLimitSimulation {
     private final long measuredFrom;
     private double apiTokens;
     private long apiRefilledAt;
+    private final TreeSet<Long> strayRefusals = new TreeSet<>();
     private final List<Replica> replicas = new ArrayList<>();
     private Duration oneWay = Duration.ofMillis(1);
-
-    /** The time a request takes to reach the API, and its reply to come back: 1 ms unless set. */
-    RateLimitSimulation oneWay(Duration latency) {
-        this.oneWay = latency;
-        return this;
-    }
+    private long jitterNanos;
+    private SplittableRandom random = new SplittableRandom(0);
 
     /**
-     * @param limitAt the API's limit, per second, at a time in seconds from the start
+     * @param limitAt the API's limit, per second, at a time in seconds from the start (0: no limit)
      * @param seconds how long the callers start calls
      * @param measuredFromSeconds from when the adapted figures are measured
      */
@@ -52,9 +55,40 @@ final class RateLimitSimulation {
         this.apiTokens = limitAt.applyAsDouble(0);
     }
 
-    /** Adds a replica with a default adaptive limiter of its own. */
+    /** The time a request takes to reach the API, and its reply to come back: 1 ms unless set. */
+    RateLimitSimulation oneWay(Duration latency) {
+        this.oneWay = latency;
+        return this;
+    }
+
+    /** Adds up to {@code max} to each way of each request, drawn from a generator of this seed. */
+    RateLimitSimulation jitter(Duration max, long seed) {
+        this.jitterNanos = max.toNanos();
+        this.random = new SplittableRandom(seed);
+        return this;
+    }
+
+    /** The API refuses the first request that reaches it at or after this time, whatever its limit. */
+    RateLimitSimulation strayRefusalAt(double seconds) {
+        strayRefusals.add((long) (seconds * SECOND));
+        return this;
+    }
+
+    /** Adds a replica with a default adaptive limiter of its own, whose callers start at once. */
     Replica replica(int callers) {
-        Replica replica = new Replica(new AdaptiveRateLimiter(RateLimitSettings.defaults(), time), callers);
+        return replica(callers, 0, Duration.ZERO);
+    }
+
+    /**
+     * Adds a replica with a default adaptive limiter of its own.
+     *
+     * @param callers how many callers call in a loop
+     * @param startSeconds when they start
+     * @param pause how long each caller waits between the end of a call and the next
+     */
+    Replica replica(int callers, double startSeconds, Duration pause) {
+        Replica replica = new Replica(new AdaptiveRateLimiter(RateLimitSettings.defaults(), time), callers,
+                (long) (startSeconds * SECOND), pause);
         replicas.add(replica);
         return replica;
     }
@@ -63,9 +97,17 @@ final class RateLimitSimulation {
     RateLimitSimulation run() {
         List<Mono<Void>> all = new ArrayList<>();
         for (Replica replica : replicas) {
-            all.add(Flux.range(0, replica.callers)
-                    .flatMap(c -> Mono.defer(replica::call).repeat(() -> now() < runNanos).then(), replica.callers)
+            Mono<Void> loop = Mono.defer(replica::call)
+                    .then(replica.pause.isZero() ? Mono.empty() : Mono.delay(replica.pause, time).then())
+                    .repeat(() -> now() < runNanos).then();
+            all.add(Mono.delay(Duration.ofNanos(replica.start), time)
+                    .thenMany(Flux.range(0, replica.callers).flatMap(c -> loop, Math.max(1, replica.callers)))
                     .then());
+            for (Sequence sequence : replica.sequences) {
+                all.add(Mono.delay(Duration.ofNanos(sequence.start), time)
+                        .then(Flux.range(0, sequence.calls).concatMap(i -> replica.call()).then())
+                        .doOnSuccess(done -> sequence.end = now()));
+            }
         }
         var done = Mono.when(all).toFuture();
         if (Boolean.getBoolean("sim.trace")) {
@@ -102,9 +144,17 @@ final class RateLimitSimulation {
         return time.now(TimeUnit.NANOSECONDS);
     }
 
-    /** The API's bucket: admits one request now, or not. */
+    /** The API's bucket (none for a limit of 0), and its stray refusals: admits one request now, or not. */
     private boolean admit(long now) {
+        Long stray = strayRefusals.floor(now);
+        if (stray != null) {
+            strayRefusals.remove(stray);
+            return false;
+        }
         double limit = limitAt.applyAsDouble(now / (double) SECOND);
+        if (limit <= 0) {
+            return true;
+        }
         apiTokens = Math.min(limit, apiTokens + (now - apiRefilledAt) / (double) SECOND * limit);
         apiRefilledAt = now;
         if (apiTokens >= 1) {
@@ -114,10 +164,37 @@ final class RateLimitSimulation {
         return false;
     }
 
+    private Duration wire() {
+        return jitterNanos == 0 ? oneWay : oneWay.plusNanos(random.nextLong(jitterNanos + 1));
+    }
+
+    /** Calls one after the other on a replica, from a start time: a listing's pages. */
+    static final class Sequence {
+        final long start;
+        final int calls;
+        long end = -1;
+
+        Sequence(long start, int calls) {
+            this.start = start;
+            this.calls = calls;
+        }
+
+        /** How long the calls took, from the first one's start to the last one's end. */
+        Duration duration() {
+            if (end < 0) {
+                throw new AssertionError("the sequence did not end");
+            }
+            return Duration.ofNanos(end - start);
+        }
+    }
+
     /** One client: its limiter, its callers, and what happened to them. */
     final class Replica {
         final RateLimiter limiter;
         final int callers;
+        final long start;
+        final Duration pause;
+        final List<Sequence> sequences = new ArrayList<>();
         long calls;
         long succeeded;
         long refusedByLimiter;
@@ -127,9 +204,18 @@ final class RateLimitSimulation {
         long requests;
         long throttled;
 
-        Replica(RateLimiter limiter, int callers) {
+        Replica(RateLimiter limiter, int callers, long start, Duration pause) {
             this.limiter = limiter;
             this.callers = callers;
+            this.start = start;
+            this.pause = pause;
+        }
+
+        /** Adds {@code calls} calls one after the other from {@code atSeconds}, on this replica's limiter. */
+        Sequence sequence(double atSeconds, int calls) {
+            Sequence sequence = new Sequence((long) (atSeconds * SECOND), calls);
+            sequences.add(sequence);
+            return sequence;
         }
 
         Mono<Void> call() {
@@ -148,18 +234,15 @@ final class RateLimitSimulation {
                     .flatMap(permitted -> {
                         if (!permitted) {
                             refusedByLimiter++;
-                            if (Boolean.getBoolean("sim.trace") && refusedByLimiter < 30) {
-                                System.out.println("refused at " + now() / 1e9 + " rate " + limiter.rate() + " " + limiter);
-                            }
                             // a refusal takes no time; the caller's next call a millisecond later
                             // keeps virtual time moving
                             return Mono.delay(Duration.ofMillis(1), time).thenReturn(false);
                         }
-                        return Mono.delay(oneWay, time).flatMap(x -> {
+                        return Mono.delay(wire(), time).flatMap(x -> {
                             long at = now();
                             boolean admitted = admit(at);
                             record(at, admitted);
-                            return Mono.delay(oneWay, time).flatMap(y -> {
+                            return Mono.delay(wire(), time).flatMap(y -> {
                                 if (admitted) {
                                     limiter.onAdmitted();
                                     return Mono.just(true);
@@ -184,7 +267,7 @@ final class RateLimitSimulation {
         }
 
         double successShare() {
-            return succeeded / (double) calls;
+            return succeeded / (double) Math.max(1, calls);
         }
 
         double throttledShareMeasured() {
