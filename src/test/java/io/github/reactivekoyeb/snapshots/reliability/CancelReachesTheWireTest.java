@@ -96,7 +96,7 @@ class CancelReachesTheWireTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("calls")
-    void disposingAPendingCallClosesEachOfItsConnectionsWithin100Ms(String name, int exchanges,
+    void disposingAPendingCallClosesEachOfItsConnectionsAtOnce(String name, int exchanges,
             Function<ReactiveSnapshotsClient, Publisher<?>> call) {
         server.latency(Duration.ofSeconds(5)); // the server does not answer while the test looks
         ReactiveSnapshotsClient client = client();
@@ -108,7 +108,9 @@ class CancelReachesTheWireTest {
         await(() -> server.openConnections() == 0);
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelled);
         System.out.printf("%s: %d connection(s) closed %d ms after the cancel%n", name, exchanges, tookMillis);
-        assertThat(tookMillis).as("the server saw the connections closed within 100 ms").isLessThan(100);
+        // typically a few ms; the bound only has to tell the cut from the reply, 5 s away (a GC pause on a
+        // loaded machine can take hundreds of ms)
+        assertThat(tookMillis).as("the server saw the connections closed long before the reply").isLessThan(2_000);
 
         await(() -> ClientPool.of(client).acquired() == 0);
         LockSupport.parkNanos(Duration.ofMillis(150).toNanos());
