@@ -4,6 +4,8 @@ import io.github.reactivekoyeb.snapshots.Snapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -138,6 +140,53 @@ public final class FakeKoyebServer implements AutoCloseable {
      */
     public List<Snapshot> seed(int count) {
         return store.seed(count, organizationId);
+    }
+
+    /**
+     * Adds a history of one volume: {@code count} {@code AVAILABLE} snapshots, the first created at
+     * {@code first} and one every {@code every} after, named {@code namePrefix} followed by their
+     * creation time ({@code nightly-2026-01-01T03:00:00Z}), with ids {@code hist-000001}... For the
+     * tests of a retention policy:
+     *
+     * <pre>{@code
+     * koyeb.seedHistory("vol-1", "nightly-", Instant.parse("2025-01-01T03:00:00Z"), Duration.ofDays(1), 400);
+     * RetentionPlan plan = SnapshotRetention.of(client).plan(policy).block();
+     * }</pre>
+     *
+     * @param volumeId the snapshots' {@code parentVolumeId}
+     * @param namePrefix the start of their names
+     * @param first when the first one was created
+     * @param every the time between two
+     * @param count how many, 0 or more
+     * @return the snapshots added, oldest first
+     * @throws IllegalArgumentException if {@code every} is not positive or {@code count} is negative
+     */
+    public List<Snapshot> seedHistory(String volumeId, String namePrefix, Instant first, Duration every, int count) {
+        Objects.requireNonNull(every, "every");
+        if (every.isNegative() || every.isZero() || count < 0) {
+            throw new IllegalArgumentException("a history needs a positive interval and a count of 0 or more, was "
+                    + every + " and " + count);
+        }
+        List<Instant> times = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            times.add(first.plus(every.multipliedBy(i)));
+        }
+        return seedHistory(volumeId, namePrefix, times);
+    }
+
+    /**
+     * Adds a history of one volume at chosen times: one {@code AVAILABLE} snapshot created at each,
+     * named and numbered as by {@link #seedHistory(String, String, Instant, Duration, int)}.
+     *
+     * @param volumeId the snapshots' {@code parentVolumeId}
+     * @param namePrefix the start of their names
+     * @param createdAt the creation times, in any order
+     * @return the snapshots added, in the order of the times
+     */
+    public List<Snapshot> seedHistory(String volumeId, String namePrefix, Collection<Instant> createdAt) {
+        Objects.requireNonNull(volumeId, "volumeId");
+        Objects.requireNonNull(namePrefix, "namePrefix");
+        return store.history(volumeId, namePrefix, List.copyOf(createdAt), organizationId);
     }
 
     /**

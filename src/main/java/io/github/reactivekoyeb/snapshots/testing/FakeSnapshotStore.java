@@ -56,6 +56,7 @@ final class FakeSnapshotStore {
     /** The listing order: creation order, or where a change put a snapshot. */
     private final List<Entry> order = new ArrayList<>();
     private long seeded;
+    private long historic;
     private final Clock clock;
     private volatile Duration creationDelay;
     private volatile Duration deletionDelay;
@@ -92,6 +93,20 @@ final class FakeSnapshotStore {
                     "vol-" + (n % 7), REGIONS[(int) (n % REGIONS.length)],
                     n % 5 == 0 ? SnapshotStatus.CREATING : SnapshotStatus.AVAILABLE,
                     n % 2 == 0 ? SnapshotType.REMOTE : SnapshotType.LOCAL);
+            put(s);
+            added.add(s);
+        }
+        return added;
+    }
+
+    /** Adds AVAILABLE snapshots of a volume created at the times given: ids {@code hist-000001}... */
+    synchronized List<Snapshot> history(String volumeId, String namePrefix, List<Instant> times, String organizationId) {
+        List<Snapshot> added = new ArrayList<>(times.size());
+        for (Instant createdAt : times) {
+            long n = ++historic;
+            Snapshot s = new Snapshot(String.format(Locale.ROOT, "hist-%06d", n), namePrefix + createdAt,
+                    1_073_741_824L, createdAt, createdAt, null, organizationId, volumeId, REGIONS[(int) (n % REGIONS.length)],
+                    SnapshotStatus.AVAILABLE, SnapshotType.REMOTE);
             put(s);
             added.add(s);
         }
@@ -186,6 +201,7 @@ final class FakeSnapshotStore {
     synchronized void reset(Duration creationDelay, Duration deletionDelay) {
         clear();
         seeded = 0;
+        historic = 0;
         this.creationDelay = creationDelay;
         this.deletionDelay = deletionDelay;
     }
