@@ -1,0 +1,208 @@
+package io.github.reactivekoyeb.snapshots.autoconfigure;
+
+import io.github.reactivekoyeb.snapshots.retention.RetentionDecision;
+import io.github.reactivekoyeb.snapshots.retention.RetentionOptions;
+import io.github.reactivekoyeb.snapshots.retention.RetentionOutcome;
+import io.github.reactivekoyeb.snapshots.retention.RetentionPlan;
+import io.github.reactivekoyeb.snapshots.retention.RetentionPolicy;
+import io.github.reactivekoyeb.snapshots.retention.SnapshotRetention;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.support.CronExpression;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs a {@link RetentionPolicy} on a cron schedule, for {@code koyeb.snapshots.retention.*}: at each
+ * time it plans the policy (one consistent listing), logs the plan at DEBUG and a summary at INFO,
+ * and, unless it is a dry run, applies the plan. Needs no {@code @EnableScheduling}: the waits are
+ * non-blocking timers, and runs never overlap. A run that fails is logged at WARN and counted; the
+ * next one comes at its time. It starts and stops with the application context.
+ *
+ * <p>With Micrometer: {@code koyeb.snapshots.retention.runs} (tags {@code outcome} = {@code success}
+ * or {@code error}, {@code dry.run}), {@code koyeb.snapshots.retention.deleted},
+ * {@code koyeb.snapshots.retention.failed} (deletions that failed) and
+ * {@code koyeb.snapshots.retention.duration}.
+ */
+public final class ScheduledRetention implements SmartLifecycle {
+
+    private static final Log log = LogFactory.getLog(ScheduledRetention.class);
+
+    private final SnapshotRetention retention;
+    private final RetentionPolicy policy;
+    private final RetentionOptions options;
+    private final CronExpression cron;
+    private final boolean dryRun;
+    private final RetentionMeters meters;
+    private volatile @Nullable Disposable schedule;
+
+    ScheduledRetention(SnapshotRetention retention, RetentionPolicy policy, RetentionOptions options, CronExpression cron,
+            boolean dryRun, RetentionMeters meters) {
+        this.retention = retention;
+        this.policy = policy;
+        this.options = options;
+        this.cron = cron;
+        this.dryRun = dryRun;
+        this.meters = meters;
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param plan the plan made
+     * @param dryRun whether it only planned
+     * @param outcomes how many planned deletions ended with each result (none in a dry run)
+     * @param took how long the run took
+     */
+    public record Run(RetentionPlan plan, boolean dryRun, Map<RetentionOutcome.Result, Integer> outcomes, Duration took) {
+
+        /**
+         * A run's figures; the counts are copied.
+         *
+         * @param plan the plan made
+         * @param dryRun whether it only planned
+         * @param outcomes the count of each result
+         * @param took how long it took
+         */
+        public Run {
+            outcomes = Collections.unmodifiableMap(new EnumMap<>(outcomes.isEmpty()
+                    ? new EnumMap<>(RetentionOutcome.Result.class) : outcomes));
+        }
+
+        /**
+         * How many planned deletions ended with a result.
+         *
+         * @param result the result
+         * @return the count, 0 when none
+         */
+        public int count(RetentionOutcome.Result result) {
+            return outcomes.getOrDefault(result, 0);
+        }
+    }
+
+    /**
+     * Runs the policy once now, as a scheduled run does (logs and meters included).
+     *
+     * @return a cold {@code Mono} emitting what the run did, or the error that ended it (the
+     *     listing's, or {@code RetentionLimitExceededException})
+     */
+    public Mono<Run> runOnce() {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return retention.plan(policy)
+                    .doOnNext(plan -> {
+                        if (log.isDebugEnabled()) {
+                            log.debug("Koyeb snapshot retention plan:\n" + plan);
+                        }
+                    })
+                    .flatMap(plan -> dryRun ? Mono.just(List.<RetentionOutcome>of())
+                            .map(none -> new Run(plan, true, Map.of(), elapsed(start)))
+                            : retention.apply(plan, options).collectList()
+                                    .map(outcomes -> new Run(plan, false, count(outcomes), elapsed(start))))
+                    .doOnNext(run -> {
+                        log.info(summary(run));
+                        meters.succeeded(run);
+                    })
+                    .doOnError(e -> {
+                        log.warn("Koyeb snapshot retention run failed after " + elapsed(start).toMillis() + " ms: " + e);
+                        meters.failed(elapsed(start), dryRun);
+                    });
+        });
+    }
+
+    private static Map<RetentionOutcome.Result, Integer> count(List<RetentionOutcome> outcomes) {
+        Map<RetentionOutcome.Result, Integer> counts = new EnumMap<>(RetentionOutcome.Result.class);
+        outcomes.forEach(o -> counts.merge(o.result(), 1, Integer::sum));
+        return counts;
+    }
+
+    private static Duration elapsed(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** The run's INFO line: the plan's figures, what was done, the fingerprint. */
+    static String summary(Run run) {
+        RetentionPlan plan = run.plan();
+        String done = run.dryRun()
+                ? "dry run: deleted nothing (koyeb.snapshots.retention.dry-run=false to delete)"
+                : String.format(Locale.ROOT, "deleted %d, already gone %d, changed %d, failed %d",
+                        run.count(RetentionOutcome.Result.DELETED), run.count(RetentionOutcome.Result.ALREADY_GONE),
+                        run.count(RetentionOutcome.Result.CHANGED), run.count(RetentionOutcome.Result.FAILED));
+        return String.format(Locale.ROOT, "Koyeb snapshot retention (%s): %d group(s), %d snapshot(s): keep %d, to delete"
+                        + " %d, ignore %d; %s; fingerprint %s, in %d ms", plan.policy(), plan.groups().size(),
+                plan.decisions().size(), plan.count(RetentionDecision.Action.KEEP),
+                plan.count(RetentionDecision.Action.DELETE), plan.count(RetentionDecision.Action.IGNORE), done,
+                plan.fingerprint(), run.took().toMillis());
+    }
+
+    /**
+     * Schedules the runs: the first at the next cron time from now, in the policy's zone.
+     */
+    @Override
+    public void start() {
+        if (schedule != null) {
+            return;
+        }
+        schedule = Mono.defer(() -> Mono.delay(untilNext()))
+                .then(Mono.defer(() -> runOnce().onErrorResume(e -> Mono.empty()).then()))
+                .repeat()
+                .subscribe();
+        log.info("Koyeb snapshot retention scheduled (" + cron + ", " + policy.zone().getId() + ", "
+                + (dryRun ? "dry run" : "deleting") + "): " + policy);
+    }
+
+    private Duration untilNext() {
+        ZonedDateTime now = ZonedDateTime.now(policy.zone());
+        ZonedDateTime next = cron.next(now);
+        if (next == null) {
+            return Duration.ofDays(366 * 100L); // a cron that never fires again: wait for ever, in effect
+        }
+        return Duration.between(now, next);
+    }
+
+    /** Cancels the schedule, and the run in flight if any. */
+    @Override
+    public void stop() {
+        Disposable running = schedule;
+        schedule = null;
+        if (running != null) {
+            running.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return schedule != null;
+    }
+
+    @Override
+    public String toString() {
+        return "ScheduledRetention{" + cron + ", " + policy + (dryRun ? ", dry run" : "") + ", " + options + '}';
+    }
+
+    /** Where the runs are counted: Micrometer when it is there, nowhere otherwise. */
+    interface RetentionMeters {
+        RetentionMeters NONE = new RetentionMeters() {
+        };
+
+        default void succeeded(Run run) {
+        }
+
+        default void failed(Duration took, boolean dryRun) {
+        }
+    }
+
+    static RetentionMeters checked(@Nullable RetentionMeters meters) {
+        return Objects.requireNonNullElse(meters, RetentionMeters.NONE);
+    }
+}
