@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The example in examples/ compiles with the suite and runs its whole story against the fake server. */
+/** The examples in examples/ compile with the suite and run their whole story against the fake server. */
 class ExampleTest {
 
     @Test
@@ -27,5 +27,26 @@ class ExampleTest {
                 .contains("renamed ").contains("name=example-snapshot-renamed")
                 .contains("deleted ").contains("(now DELETED)")
                 .contains("after 2 requests");
+    }
+
+    /** 1,202 snapshots listed twice and 2,268 requests: seconds; SnapshotRetentionTest covers the same at a smaller scale. */
+    @io.github.reactivekoyeb.snapshots.support.Slow
+    @Test
+    void retentionExamplePlansPrintsAndAppliesItsPolicy() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int status = io.github.reactivekoyeb.snapshots.examples.retention.RetentionExample.run(
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(out).isZero();
+        assertThat(out)
+                .contains("The fake Koyeb server holds 1202 snapshots of 3 volumes.")
+                .contains("1202 snapshot(s) in 3 group(s): keep 66, delete 1134, ignore 2")
+                .contains("group vol-data: 401 snapshot(s)")
+                .containsPattern("hist-000400 +nightly-2026-12-06T02:00:00Z +2026-12-06 03:00:00 +keep +last #1, daily #1,"
+                        + " weekly #1, monthly #1, yearly #1")
+                .containsPattern("manual-1 +before-upgrade .* ignore +name not managed")
+                .containsPattern("creating-1 +nightly-tonight .* ignore +status CREATING")
+                .contains("Applied: 1134 planned deletions: {DELETED=1134}.")
+                .contains("Planned again: 0 to delete, 66 kept");
     }
 }
