@@ -94,7 +94,7 @@ class CancelledExchangeLeakTest {
         try (FakeKoyebServer server = FakeKoyebServer.start();
              ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
             server.seed(40);
-            for (int round = 0; round < 150; round++) {
+            for (int round = 0; round < 100; round++) {
                 // the plain WebClient's scenario, through the client: three calls cut when a fourth
                 // is answered, and three more sent at once from the loop that read it
                 Disposable[] others = new Disposable[3];
@@ -125,7 +125,7 @@ class CancelledExchangeLeakTest {
              ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
             server.seed(40);
             ListSnapshotsRequest guessing = ListSnapshotsRequest.builder().pageSize(5).readAhead(3).build();
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < 40; i++) {
                 // every page reports another next offset than guessed: the 2 guesses in flight are dropped
                 assertThat(client.listSnapshots(guessing).count().block(TIMEOUT)).isEqualTo(40);
                 // and a listing cancelled with requests in flight, while another call starts at once

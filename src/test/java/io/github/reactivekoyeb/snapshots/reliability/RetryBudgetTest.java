@@ -123,20 +123,22 @@ class RetryBudgetTest {
 
     @Test
     void tenPercentOfRequestsFailingAtRandomStillSucceedAsWithoutABudget() {
+        int calls = CALLS / 2;
         for (RetryBudget budget : List.of(RetryBudget.defaults(), RetryBudget.unlimited())) {
             server.clearScript();
             server.clearRequests();
             SplittableRandom random = new SplittableRandom(20261201);
-            for (int i = 0; i < CALLS * 2; i++) {
+            for (int i = 0; i < calls * 2; i++) {
                 server.enqueue(random.nextInt(10) == 0 ? FakeResponse.status(503) : FakeResponse.delayed(Duration.ZERO));
             }
             List<ExhaustedEvent> events = new CopyOnWriteArrayList<>();
-            List<Throwable> outcomes = concurrentGets(client(fastPolicy().budget(budget).build(), recording(events)), CALLS);
+            List<Throwable> outcomes = concurrentGets(client(fastPolicy().budget(budget).build(), recording(events)), calls);
             long succeeded = outcomes.stream().filter(NoError.class::isInstance).count();
-            assertThat(succeeded).as(budget.toString()).isGreaterThanOrEqualTo(CALLS * 999L / 1000);
+            // a call fails only after four 503s in a row (1 in 10,000): at most 2 of 1,000
+            assertThat(succeeded).as(budget.toString()).isGreaterThanOrEqualTo(calls - 2L);
             assertThat(events).as("retries refused by " + budget).isEmpty();
             System.out.printf("retry budget, 10%% random 503 (%s): %d of %d calls succeeded, %d requests%n", budget,
-                    succeeded, CALLS, server.requestCount());
+                    succeeded, calls, server.requestCount());
         }
     }
 

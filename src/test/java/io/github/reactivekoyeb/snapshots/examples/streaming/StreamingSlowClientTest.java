@@ -1,0 +1,91 @@
+package io.github.reactivekoyeb.snapshots.examples.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.reactivekoyeb.snapshots.support.Slow;
+import io.github.reactivekoyeb.snapshots.support.TestSecrets;
+import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import io.netty.channel.ChannelOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
+import reactor.test.StepVerifier;
+
+/**
+ * The streaming service example's paging follows a slow client over TCP: 8 MiB of NDJSON, seconds
+ * of it, in the {@link Slow} group; LazinessTest and PagingTest count the demand in-process, and
+ * StreamingServiceTest checks that a client that hangs up cancels the paging.
+ */
+@Slow
+class StreamingSlowClientTest {
+
+    private static final int SNAPSHOTS = 20_000; // 200 pages of 100, about 8 MiB of NDJSON
+    private static FakeKoyebServer koyeb;
+    private static ConfigurableApplicationContext app;
+    private static String baseUrl;
+
+    @BeforeAll
+    static void start() {
+        koyeb = FakeKoyebServer.builder().token(TestSecrets.TOKEN).build();
+        koyeb.seed(SNAPSHOTS);
+        app = StreamingServiceApplication.run("--server.port=0", "--koyeb.snapshots.base-url=" + koyeb.baseUrl(),
+                "--koyeb.snapshots.token=" + TestSecrets.TOKEN, "--spring.main.banner-mode=off");
+        baseUrl = "http://127.0.0.1:" + app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        koyeb.close();
+    }
+
+    @Test
+    void aSlowClientSlowsPaging() {
+        // a plain Reactor Netty client: it stops reading the socket when there is no demand; a fixed
+        // 16 KiB receive buffer, since loopback autotuning would otherwise buffer megabytes
+        Flux<String> chunks = HttpClient.create().option(ChannelOption.SO_RCVBUF, 16 * 1024).baseUrl(baseUrl)
+                .headers(h -> h.add("Accept", "application/x-ndjson"))
+                .get().uri("/snapshots").responseContent().asString();
+        int[] whileStalled = new int[1];
+        long[] bytes = new long[1];
+        StepVerifier.create(chunks.doOnNext(chunk -> bytes[0] += chunk.length()), 5)
+                .expectNextCount(5)
+                // the client stops reading: socket buffers and the service fill up, then paging stops
+                .then(() -> whileStalled[0] = awaitStableRequestCount())
+                .then(() -> sleep(700))
+                .then(() -> assertThat(koyeb.requestCount()).isEqualTo(whileStalled[0]))
+                .thenRequest(Long.MAX_VALUE) // reading again resumes paging, to the end
+                .thenConsumeWhile(chunk -> true)
+                .expectComplete()
+                .verify(Duration.ofSeconds(60));
+        assertThat(whileStalled[0]).isLessThan(SNAPSHOTS / 100);
+        assertThat(koyeb.requestCount()).isEqualTo(SNAPSHOTS / 100);
+        System.out.printf("slow-client: %d of %d pages fetched while the client had stopped reading%n",
+                whileStalled[0], SNAPSHOTS / 100);
+    }
+
+    /** The fake server's request count once it has not moved for 600 ms (at most 10 s). */
+    private static int awaitStableRequestCount() {
+        int last = -1;
+        int stableFor = 0;
+        for (int i = 0; i < 50 && stableFor < 3; i++) {
+            sleep(200);
+            int now = koyeb.requestCount();
+            stableFor = now == last ? stableFor + 1 : 0;
+            last = now;
+        }
+        return last;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
