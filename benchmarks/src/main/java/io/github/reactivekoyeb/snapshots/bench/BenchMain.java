@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The benchmark suite (issue 4): S1 throughput against two floors measured in the same run, S2 a
  * far API with and without read-ahead, S3 a million snapshots at {@code -Xmx64m}, S4 2,000
  * concurrent calls, S5 the client's overhead per call against a raw {@code WebClient}, S6
- * compression, S7 a watch's memory, S8 a rate-limited API ({@link RateLimitScenario}).
+ * compression, S7 a watch's memory, S8 a rate-limited API ({@link RateLimitScenario}),
+ * S9 snapshot retention ({@link RetentionScenario}).
  *
  * <p>Run with {@code mvn -q -Pbench test-compile exec:exec}; prints a table and writes it to
  * {@code target/bench-results.md}.
@@ -70,6 +71,9 @@ public final class BenchMain {
         }
         if (only.isEmpty() || only.contains("S8")) {
             RateLimitScenario.run();
+        }
+        if (only.isEmpty() || only.contains("S9")) {
+            RetentionScenario.run();
         }
         String machine = String.format(Locale.ROOT, "%d cores, Java %s (%s), %s %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),

@@ -17,15 +17,18 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * S8, the rate-limited API of issue 19 over real HTTP: the fake server admits a limit of requests
- * per second (a token bucket of one second's worth) and answers the rest 429 with
- * {@code Retry-After: 1}; 400 callers per client call {@code getSnapshot} again as soon as their call
+ * S8, the rate-limited API of issues 19 and 25 over real HTTP: the fake server admits a limit of
+ * requests per second (a token bucket of one second's worth) and answers the rest 429 with
+ * {@code Retry-After: 1}; 400 callers in all call {@code getSnapshot} again as soon as their call
  * ends, for 12 s. Printed: the share of calls that got their value, and for the second half the
- * share of requests refused with 429 and the admitted rate against the limit; with the default
- * client at 150, 20 and 1,000 per second, with a limit that changes from 150 to 60 at 6 s (16 s,
- * measured over the last 6), with two clients that share nothing, and without the limiter. Then,
- * where the API has no limit, S1's listing and S4's 2,000 concurrent calls with the default client
- * against one without a limiter, interleaved in one run.
+ * share of requests refused with 429 and the admitted rate against the limit (and each replica's
+ * share); with the default client at 150, 20 and 1,000 per second, with a limit that changes from
+ * 150 to 60 at 6 s (16 s, measured over the last 6), with two and four clients that share nothing
+ * (the 400 callers split between them), and without the limiter. Then a stray 429 met by a quiet
+ * client, and, where the API has no limit, S1's listing and S4's 2,000 concurrent calls with the
+ * default client against one without a limiter, interleaved in one run. {@code BENCH_S8=replicas}
+ * runs the two replica scenarios ten times ({@code -Dbench.runs=N} in the child), {@code stray} the
+ * stray 429 alone.
  */
 final class RateLimitScenario {
 
@@ -41,6 +44,17 @@ final class RateLimitScenario {
             noLimitCost();
             return;
         }
+        if ("replicas".equals(only)) {
+            for (int run = 0; run < Integer.getInteger("bench.runs", 10); run++) {
+                limited("150/s, two default clients (replicas), 200 callers each", t -> 150, 12, 2, null);
+                limited("150/s, four default clients (replicas), 100 callers each", t -> 150, 12, 4, null);
+            }
+            return;
+        }
+        if ("stray".equals(only)) {
+            strayThrottle();
+            return;
+        }
         if (only != null) {
             limited(only + "/s", t -> Double.parseDouble(only), 12, 1, null);
             return;
@@ -49,8 +63,10 @@ final class RateLimitScenario {
         limited("20/s, default client", t -> 20, 12, 1, null);
         limited("1,000/s, default client", t -> 1_000, 12, 1, null);
         limited("150/s then 60/s from 6 s, default client", t -> t < 6 ? 150 : 60, 16, 1, null);
-        limited("150/s, two default clients (replicas)", t -> 150, 12, 2, null);
+        limited("150/s, two default clients (replicas), 200 callers each", t -> 150, 12, 2, null);
+        limited("150/s, four default clients (replicas), 100 callers each", t -> 150, 12, 4, null);
         limited("150/s, without the limiter (`RateLimiter.NONE`)", t -> 150, 12, 1, RateLimiter.NONE);
+        strayThrottle();
         noLimitCost();
     }
 
@@ -61,8 +77,10 @@ final class RateLimitScenario {
         final LongAdder calls = new LongAdder();
         final LongAdder succeeded = new LongAdder();
         final LongAdder throttled = new LongAdder();
+        final int callers;
 
-        Replica(String baseUrl, @Nullable RateLimiter limiter) {
+        Replica(String baseUrl, @Nullable RateLimiter limiter, int callers) {
+            this.callers = callers;
             ReactiveSnapshotsClient.Builder builder = ReactiveSnapshotsClient.builder().baseUrl(baseUrl)
                     .eventListener(new ClientEventListener() {
                         @Override
@@ -77,12 +95,12 @@ final class RateLimitScenario {
         }
 
         Mono<Void> callers(long deadline) {
-            return Flux.range(0, CALLERS)
+            return Flux.range(0, callers)
                     .flatMap(c -> Mono.defer(() -> {
                         calls.increment();
                         return client.getSnapshot("snap-000001").doOnNext(s -> succeeded.increment())
                                 .then().onErrorResume(e -> Mono.empty());
-                    }).repeat(() -> System.nanoTime() < deadline).then(), CALLERS)
+                    }).repeat(() -> System.nanoTime() < deadline).then(), callers)
                     .then();
         }
     }
@@ -94,7 +112,7 @@ final class RateLimitScenario {
             server.seed(1);
             List<Replica> clients = new ArrayList<>();
             for (int i = 0; i < replicas; i++) {
-                clients.add(new Replica(server.baseUrl(), limiter));
+                clients.add(new Replica(server.baseUrl(), limiter, CALLERS / replicas));
             }
             long start = System.nanoTime();
             long deadline = start + Duration.ofSeconds(seconds).toNanos();
@@ -158,6 +176,48 @@ final class RateLimitScenario {
                 replica.client.close();
             }
         }
+    }
+
+    /**
+     * The stray 429 of issue 25: a client that sends 2 requests a second to an API with no limit
+     * meets one 429 with {@code Retry-After: 1}; 2 s later it lists 100 pages. Printed: the
+     * listing's time, against the same listing on a client that met no 429 (medians of 5).
+     */
+    private static void strayThrottle() throws InterruptedException {
+        double[][] millis = new double[2][5];
+        try (FakeKoyebServer server = FakeKoyebServer.builder().recordRequests(false).build()) {
+            server.seed(1_000);
+            ListSnapshotsRequest pages = ListSnapshotsRequest.builder().pageSize(10).build();
+            for (int round = 0; round < 5; round++) {
+                for (int stray = 0; stray < 2; stray++) {
+                    try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+                            .build()) {
+                        long at429 = 0;
+                        for (int i = 0; i < 4; i++) { // 2 requests a second, the third one refused
+                            if (i == 2) {
+                                at429 = System.nanoTime();
+                                if (stray == 1) {
+                                    server.failNext(1, 429, "1");
+                                }
+                            }
+                            client.getSnapshot("snap-000001").onErrorResume(e -> Mono.empty()).block();
+                            Thread.sleep(500);
+                        }
+                        Thread.sleep(Math.max(0, (at429 + 2_000_000_000L - System.nanoTime()) / 1_000_000));
+                        long start = System.nanoTime();
+                        long count = client.listSnapshots(pages).count().block();
+                        millis[stray][round] = (System.nanoTime() - start) / 1e6;
+                        if (count != 1_000) {
+                            throw new IllegalStateException("listed " + count);
+                        }
+                    }
+                }
+            }
+        }
+        double without = BenchMain.median(millis[0]);
+        double with = BenchMain.median(millis[1]);
+        BenchMain.row(String.format(Locale.ROOT, "| S8 stray 429: a 100-page listing 2 s after one 429 met at 2 requests/s,"
+                + " against no 429 | ms (median of 5) | %.0f against %.0f: **%.2fx** |", with, without, with / without));
     }
 
     /** Where the API has no limit: the default client (its limiter off) against one without a limiter. */
