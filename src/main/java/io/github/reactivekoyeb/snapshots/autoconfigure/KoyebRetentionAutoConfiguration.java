@@ -55,7 +55,7 @@ public class KoyebRetentionAutoConfiguration {
         ScheduledRetention scheduledRetention(SnapshotRetention retention, RetentionProperties properties,
                 ObjectProvider<ScheduledRetention.RetentionMeters> meters) {
             return new ScheduledRetention(retention, properties.toPolicy(), properties.toOptions(), properties.toCron(),
-                    properties.isDryRun(), ScheduledRetention.checked(meters.getIfAvailable()));
+                    properties.isDryRun(), meters.getIfAvailable(() -> ScheduledRetention.RetentionMeters.NONE));
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -75,8 +74,9 @@ public final class ScheduledRetention implements SmartLifecycle {
          * @param took how long it took
          */
         public Run {
-            outcomes = Collections.unmodifiableMap(new EnumMap<>(outcomes.isEmpty()
-                    ? new EnumMap<>(RetentionOutcome.Result.class) : outcomes));
+            Map<RetentionOutcome.Result, Integer> copy = new EnumMap<>(RetentionOutcome.Result.class);
+            copy.putAll(outcomes);
+            outcomes = Collections.unmodifiableMap(copy);
         }
 
         /**
@@ -105,8 +105,7 @@ public final class ScheduledRetention implements SmartLifecycle {
                             log.debug("Koyeb snapshot retention plan:\n" + plan);
                         }
                     })
-                    .flatMap(plan -> dryRun ? Mono.just(List.<RetentionOutcome>of())
-                            .map(none -> new Run(plan, true, Map.of(), elapsed(start)))
+                    .flatMap(plan -> dryRun ? Mono.fromSupplier(() -> new Run(plan, true, Map.of(), elapsed(start)))
                             : retention.apply(plan, options).collectList()
                                     .map(outcomes -> new Run(plan, false, count(outcomes), elapsed(start))))
                     .doOnNext(run -> {
@@ -200,9 +199,5 @@ public final class ScheduledRetention implements SmartLifecycle {
 
         default void failed(Duration took, boolean dryRun) {
         }
-    }
-
-    static RetentionMeters checked(@Nullable RetentionMeters meters) {
-        return Objects.requireNonNullElse(meters, RetentionMeters.NONE);
     }
 }
