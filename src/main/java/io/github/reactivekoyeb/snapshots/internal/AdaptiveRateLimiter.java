@@ -29,10 +29,10 @@ import reactor.core.scheduler.Schedulers;
  * client was not paused (or the rate, if lower; never below {@code decrease} times the rate, so that
  * a sample spoiled by a pause cannot collapse it); and, when it comes less than
  * {@value #REPEAT_SECONDS} s after the last cut, no more than what the API really admitted since
- * that cut, pauses included (but not below half): a client whose pauses, not its rate, were holding
- * it to the limit (it sends too fast whenever it is not paused) comes down to what it gets. The first time, while the
- * first burst's replies come in, each 429 refines the base, and a client refused (almost)
- * everything starts from a quarter of what it sent. On each admission the rate grows back along
+ * that cut, pauses included (but not below half): a client whose pauses, not its rate, were
+ * holding it to the limit (it sends too fast whenever it is not paused) comes down to what it gets.
+ * The first time, while the first burst's replies come in, each 429 refines the base, and a client
+ * refused (almost) everything starts from a quarter of what it sent. On each admission the rate grows back along
  * CUBIC's curve {@code W(t) = Wmax + C (t - K)^3}, {@code K = cbrt(Wmax (1 - decrease) / C)} (TCP
  * CUBIC, as AWS SDK v2's adaptive retry mode, C = {@value #CUBIC_C}): fast while far below the rate
  * of the last decrease, flat around it, probing above it after; never above twice what the API
