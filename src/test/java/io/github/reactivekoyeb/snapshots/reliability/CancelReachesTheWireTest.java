@@ -248,7 +248,14 @@ class CancelReachesTheWireTest {
                     + " queued %d ms after the last cancel, %d connections still being opened then (closed unused),"
                     + " no connection acquired %d ms after it%n", server.requestCount(), queuedMillis,
                     lateConnections, zeroMillis);
-            assertThat(server.requestCount()).as("nothing sent after the last cancel").isEqualTo(sentAtLastCancel.get());
+            // a request the client wrote just before a cancel may reach the server just after it (seen once
+            // on a loaded machine: one more than at the cancel): what counts is that nothing more comes once
+            // the pool has been idle a while, although each answer would have asked for the next page
+            int settled = server.requestCount();
+            LockSupport.parkNanos(Duration.ofMillis(1_200).toNanos()); // over twice the server's latency
+            assertThat(server.requestCount()).as("nothing sent after the last cancel").isEqualTo(settled);
+            assertThat(settled - sentAtLastCancel.get()).as("requests that were on the wire at the last cancel")
+                    .isLessThanOrEqualTo(5); // one listing's page and its 4 read-ahead pages, at most
             assertThat(queuedMillis).as("nothing left queued for a connection: %s", changes).isLessThan(50);
             // Reactor Netty finishes opening a connection whose call was cancelled while it was being
             // opened, and closes it unused; the client's queue lets no more start than the pool holds
