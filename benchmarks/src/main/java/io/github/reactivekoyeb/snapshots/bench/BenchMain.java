@@ -421,7 +421,32 @@ public final class BenchMain {
             row(String.format(Locale.ROOT, "| S5 overhead per call (8,000 sequential GETs each) | raw `WebClient` p50 / mean | %.0f / %.0f µs |", rawP50, rawMean));
             row(String.format(Locale.ROOT, "| | `getSnapshot` p50 / mean | %.0f / %.0f µs |", clientP50, clientMean));
             row(String.format(Locale.ROOT, "| | **client / raw** p50 (target <= 1.10) | **%.2f** (mean %.2f) |", clientP50 / rawP50, clientMean / rawMean));
+            double rawBytes = bytesPerCall(viaRaw, 4_000);
+            double clientBytes = bytesPerCall(viaClient, 4_000);
+            row(String.format(Locale.ROOT, "| | bytes allocated per call, every thread (the server's share included) raw / "
+                    + "`getSnapshot` | %,.0f / %,.0f: **%.2f** |", rawBytes, clientBytes, clientBytes / rawBytes));
         }
+    }
+
+    /** The bytes every thread of the JVM allocates per call, over {@code calls} calls after as many to warm up. */
+    private static double bytesPerCall(Supplier<Object> call, int calls) {
+        for (int i = 0; i < calls; i++) {
+            call.get();
+        }
+        long before = allocatedBytes();
+        for (int i = 0; i < calls; i++) {
+            call.get();
+        }
+        return (allocatedBytes() - before) / (double) calls;
+    }
+
+    private static long allocatedBytes() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
     }
 
     // ------------------------------------------------------------------ helpers
