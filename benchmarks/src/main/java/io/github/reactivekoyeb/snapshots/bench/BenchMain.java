@@ -311,7 +311,7 @@ public final class BenchMain {
     /** One listing of {@code total} snapshots in a child JVM at -Xmx64m, and its heap at each tenth. */
     private static void memoryRun(PageServer server, int total, boolean consistent, String label) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "-Xmx64m", logging(), "-cp", System.getProperty("java.class.path"),
                 MemoryScenario.class.getName(), server.baseUrl(), String.valueOf(total), String.valueOf(consistent))
                 .redirectErrorStream(true).start();
         List<Long> checkpoints = new ArrayList<>();
@@ -450,6 +450,11 @@ public final class BenchMain {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The logging configuration of this JVM, for a child JVM: the benchmarks' own, not the tests' TRACE. */
+    static String logging() {
+        return "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "");
+    }
 
     private static double seconds(Runnable run) {
         long start = System.nanoTime();

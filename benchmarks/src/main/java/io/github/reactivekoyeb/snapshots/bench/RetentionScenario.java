@@ -104,7 +104,7 @@ final class RetentionScenario {
     /** Runs a child at -Xmx128m; its {@code done} line's words, or null when it failed. */
     private static String[] child(String mode, String baseUrl) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "-Xmx128m", BenchMain.logging(), "-cp", System.getProperty("java.class.path"),
                 RetentionScenario.class.getName(), mode, baseUrl).redirectErrorStream(true).start();
         String done = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
