@@ -59,6 +59,7 @@ public final class BenchMain {
         }
         if (only.isEmpty() || only.contains("S4")) {
             s4Concurrency();
+            s4SideBySide();
         }
         if (only.isEmpty() || only.contains("S5")) {
             s5Overhead();
@@ -374,6 +375,73 @@ public final class BenchMain {
             row(String.format(Locale.ROOT, "| | latency p50 / p99 / max | %.1f / %.1f / %.1f ms |",
                     sorted[calls / 2] / 1e6, sorted[(int) (calls * 0.99)] / 1e6, sorted[calls - 1] / 1e6));
             row("| | connections opened (pool `koyeb-snapshots`, max 64) | " + (server.connections() - connectionsBefore + 1) + " |");
+        }
+    }
+
+    /**
+     * S4 side by side (issue 27): 2,000 {@code GET}s subscribed at once, on pools of 64 connections,
+     * by the floor (raw Reactor Netty, the reply decoded by the client's streaming decoder), the peer
+     * (what a client generated for {@code WebClient} does: Spring's Jackson codec, one {@code GET} per
+     * call) and {@code getSnapshot}; 3 warm-up rounds, then 5 measured, interleaved, each after a GC.
+     * Printed: the median calls/s of each and their ratios.
+     */
+    static void s4SideBySide() {
+        int calls = 2000;
+        try (PageServer server = new PageServer(100);
+             ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+            // 64 connections and an unbounded queue for them, as the client has (Reactor Netty's default
+            // queue of twice the pool refuses most of 2,000 calls at once)
+            HttpClient http = HttpClient.create(ConnectionProvider.builder("floor-s4").maxConnections(64)
+                    .pendingAcquireMaxCount(-1).build());
+            WebClient peer = WebClient.builder().clientConnector(new ReactorClientHttpConnector(HttpClient.create(
+                    ConnectionProvider.builder("peer-s4").maxConnections(64).pendingAcquireMaxCount(-1).build()))).build();
+            String url = server.baseUrl() + "/v1/snapshots/";
+            ParameterizedTypeReference<Map<String, Snapshot>> replyType = new ParameterizedTypeReference<>() { };
+            java.util.function.Function<InputStream, Object> decoder = BenchDecoders.snapshotDecoder();
+            List<java.util.function.IntFunction<Mono<?>>> contenders = List.of(
+                    i -> http.get().uri(url + "snap-" + i).responseSingle((response, body) -> body.asInputStream())
+                            .map(in -> {
+                                try (InputStream stream = in) {
+                                    return decoder.apply(stream);
+                                } catch (java.io.IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            }),
+                    i -> peer.get().uri(url + "snap-" + i).header("Accept", "application/json").retrieve()
+                            .bodyToMono(replyType).map(m -> m.get("snapshot")),
+                    i -> client.getSnapshot("snap-" + i));
+            String[] names = {"floor: Reactor Netty + the client's streaming decoder", "peer: `WebClient` + Spring's Jackson codec",
+                "`getSnapshot`"};
+            double[][] rates = new double[contenders.size()][5];
+            double[][] p99 = new double[contenders.size()][5];
+            for (int round = -3; round < 5; round++) {
+                for (int c = 0; c < contenders.size(); c++) {
+                    System.gc();
+                    java.util.function.IntFunction<Mono<?>> call = contenders.get(c);
+                    long[] latencies = new long[calls];
+                    long start = System.nanoTime();
+                    long ok = Flux.range(0, calls).flatMap(i -> {
+                        long t0 = System.nanoTime();
+                        return call.apply(i).doOnSuccess(v -> latencies[i] = System.nanoTime() - t0);
+                    }, calls).count().block();
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    if (ok != calls) {
+                        throw new IllegalStateException(names[c] + ": " + ok + " of " + calls);
+                    }
+                    if (round >= 0) {
+                        Arrays.sort(latencies);
+                        rates[c][round] = calls / seconds;
+                        p99[c][round] = latencies[(int) (calls * 0.99)] / 1e6;
+                    }
+                }
+            }
+            for (int c = 0; c < contenders.size(); c++) {
+                row(String.format(Locale.ROOT, "| %s | calls/s (median of 5) / p99 | %s / %.0f ms |",
+                        c == 0 ? "S4 side by side (2,000 simultaneous GETs, pools of 64): " + names[c] : names[c],
+                        fmt(median(rates[c])), median(p99[c])));
+            }
+            row(String.format(Locale.ROOT, "| | **`getSnapshot` / peer** (issue 27: >= 1.1) / **`getSnapshot` / floor** (>= 0.75) | **%.2f** / **%.2f** |",
+                    median(rates[2]) / median(rates[1]), median(rates[2]) / median(rates[0])));
         }
     }
 

@@ -14,6 +14,15 @@ public final class BenchDecoders {
     }
 
     /**
+     * The client's streaming decoder of a one-snapshot reply ({@code {"snapshot": {...}}}).
+     *
+     * @return the snapshot a body holds, as the decoder reads it
+     */
+    public static java.util.function.Function<InputStream, Object> snapshotDecoder() {
+        return in -> WireJson.get().readSnapshotReply(in).snapshot();
+    }
+
+    /**
      * The client's streaming decoder of a list reply.
      *
      * @return how many snapshots a body holds, as the decoder reads it
