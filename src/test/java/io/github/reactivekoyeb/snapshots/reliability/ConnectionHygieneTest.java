@@ -9,6 +9,7 @@ import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
 import io.github.reactivekoyeb.snapshots.Snapshot;
 import io.github.reactivekoyeb.snapshots.internal.ClientPool;
+import io.github.reactivekoyeb.snapshots.support.Settled;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
 import java.time.Duration;
@@ -91,23 +92,12 @@ class ConnectionHygieneTest {
         // (seen once on a loaded machine: 5 where 4 were counted at that moment); what counts is that the
         // count stops growing, although each page's answer would have asked for the next one, and that it
         // stops at what the listing could have had in flight: the 3 pages its 25 snapshots need, 4 ahead
-        int settled = awaitSettledRequestCount();
+        int settled = Settled.count(server::requestCount, Duration.ofMillis(200), Duration.ofSeconds(5));
         assertThat(settled).as("requests: 3 pages needed and at most 4 read ahead").isBetween(3, 7);
         LazySleep.sleep(300); // ten times the server's latency
         assertThat(server.requestCount()).as("nothing is sent after the cancel").isEqualTo(settled);
     }
 
-    /** The server's request count once it has not changed for 200 ms (within 5 s). */
-    private int awaitSettledRequestCount() {
-        int count = server.requestCount();
-        for (int quiet = 0, i = 0; quiet < 10 && i < 250; i++) {
-            LazySleep.sleep(20);
-            int now = server.requestCount();
-            quiet = now == count ? quiet + 1 : 0;
-            count = now;
-        }
-        return count;
-    }
 
     @Test
     void aTimeoutLeavesNoConnectionAcquired() {

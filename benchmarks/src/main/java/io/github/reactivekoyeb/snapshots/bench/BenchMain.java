@@ -521,7 +521,7 @@ public final class BenchMain {
 
     /** The logging configuration of this JVM, for a child JVM: the benchmarks' own, not the tests' TRACE. */
     static String logging() {
-        return "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "");
+        return "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "benchmarks/logback-bench.xml");
     }
 
     private static double seconds(Runnable run) {

@@ -2,6 +2,7 @@ package io.github.reactivekoyeb.snapshots.examples.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.reactivekoyeb.snapshots.support.Settled;
 import io.github.reactivekoyeb.snapshots.support.Slow;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
@@ -55,7 +56,8 @@ class StreamingSlowClientTest {
         StepVerifier.create(chunks.doOnNext(chunk -> bytes[0] += chunk.length()), 5)
                 .expectNextCount(5)
                 // the client stops reading: socket buffers and the service fill up, then paging stops
-                .then(() -> whileStalled[0] = awaitStableRequestCount())
+                .then(() -> whileStalled[0] = Settled.count(koyeb::requestCount, Duration.ofMillis(600),
+                        Duration.ofSeconds(10)))
                 .then(() -> sleep(700))
                 .then(() -> assertThat(koyeb.requestCount()).isEqualTo(whileStalled[0]))
                 .thenRequest(Long.MAX_VALUE) // reading again resumes paging, to the end
@@ -66,19 +68,6 @@ class StreamingSlowClientTest {
         assertThat(koyeb.requestCount()).isEqualTo(SNAPSHOTS / 100);
         System.out.printf("slow-client: %d of %d pages fetched while the client had stopped reading%n",
                 whileStalled[0], SNAPSHOTS / 100);
-    }
-
-    /** The fake server's request count once it has not moved for 600 ms (at most 10 s). */
-    private static int awaitStableRequestCount() {
-        int last = -1;
-        int stableFor = 0;
-        for (int i = 0; i < 50 && stableFor < 3; i++) {
-            sleep(200);
-            int now = koyeb.requestCount();
-            stableFor = now == last ? stableFor + 1 : 0;
-            last = now;
-        }
-        return last;
     }
 
     private static void sleep(long millis) {
