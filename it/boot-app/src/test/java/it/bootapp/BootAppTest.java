@@ -120,7 +120,10 @@ class BootAppTest {
             // the service itself streams the listing through the application's own Jackson
             int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             List<Snapshot> streamed = WebClient.create("http://127.0.0.1:" + port).get().uri("/snapshots")
-                    .retrieve().bodyToFlux(Snapshot.class).collectList().block(TIMEOUT);
+                    .retrieve().bodyToFlux(Snapshot.class).collectList()
+                    // timed out once in CI (Boot 4.1) and never since: if it does again, the threads say where
+                    .timeout(TIMEOUT).doOnError(java.util.concurrent.TimeoutException.class, e -> printThreads())
+                    .block();
             assertThat(streamed).hasSize(251).first().isEqualTo(koyeb.snapshots().get(0));
 
             MeterRegistry meters = app.getBean(MeterRegistry.class);
@@ -179,5 +182,18 @@ class BootAppTest {
     @Test
     void everySpringReactorNettyAndJacksonArtifactIsAtTheVersionOfBootsBom() throws Exception {
         assertThat(DependencyVersions.mismatches(Path.of(System.getProperty("build.dir")), true)).isEmpty();
+    }
+
+    /** Every thread's stack, to the test's output: what a hang was waiting for. */
+    private static void printThreads() {
+        StringBuilder dump = new StringBuilder("threads at the timeout:\n");
+        for (java.lang.management.ThreadInfo info : java.lang.management.ManagementFactory.getThreadMXBean()
+                .dumpAllThreads(false, false)) {
+            dump.append('"').append(info.getThreadName()).append("\" ").append(info.getThreadState()).append('\n');
+            for (StackTraceElement frame : info.getStackTrace()) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        }
+        System.out.println(dump);
     }
 }
