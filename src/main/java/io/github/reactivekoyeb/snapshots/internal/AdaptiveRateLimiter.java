@@ -27,12 +27,18 @@ import reactor.core.scheduler.Schedulers;
  * alone. Any other 429, at most once a second (the 429s of one overload are one signal), lowers
  * the rate to {@code decrease} times a base: what the API admitted in the last second while the
  * client was not paused (or the rate, if lower; never below {@code decrease} times the rate, so that
- * a sample spoiled by a pause cannot collapse it); and, when it comes less than
+ * a sample spoiled by a pause cannot collapse it); and, while the rate is still the first
+ * decrease's guess (a quarter of what was sent, below) and the 429 comes less than
  * {@value #REPEAT_SECONDS} s after the last cut, no more than what the API really admitted since
  * that cut, pauses included (but not below half): a client whose pauses, not its rate, were
- * holding it to the limit (it sends too fast whenever it is not paused) comes down to what it gets.
+ * holding it to the limit (it sends too fast whenever it is not paused) comes down to what it
+ * gets. Once a cut has held for {@value #REPEAT_SECONDS} s, a 429 soon after a cut is a decrease
+ * like any other: among replicas, it says that another one used the budget while this one was
+ * paused, and halving this one again and again handed the other the rest.
  * The first time, while the first burst's replies come in, each 429 refines the base, and a client
- * refused (almost) everything starts from a quarter of what it sent. On each admission the rate grows back along
+ * refused (almost) everything starts from a quarter of what it sent: of the requests it let
+ * through in the last second, when its replies are fewer (its first replies were 429s and the
+ * rest are still out). On each admission the rate grows back along
  * CUBIC's curve {@code W(t) = Wmax + C (t - K)^3}, {@code K = cbrt(Wmax (1 - decrease) / C)} (TCP
  * CUBIC, as AWS SDK v2's adaptive retry mode, C = {@value #CUBIC_C}): fast while far below the rate
  * of the last decrease, flat around it, probing above it after; never above twice what the API
@@ -79,6 +85,8 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     private final long origin;
     private final LastSecond admitted = new LastSecond();
     private final LastSecond throttled = new LastSecond();
+    /** The requests let through: before their replies come, the only count of what was sent. */
+    private final LastSecond letThrough = new LastSecond();
     private volatile boolean enabled;
     private volatile long pausedUntil;
 
@@ -96,6 +104,8 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     private long pauseFrom;
     private long lastThrottled;
     private long admittedSinceDecrease;
+    /** The rate is still the first decrease's guess (a quarter of what was sent), not what was admitted. */
+    private boolean guessed;
 
     /**
      * A limiter with state of its own; use {@link RateLimiter#adaptive(RateLimitSettings)}.
@@ -123,7 +133,9 @@ public final class AdaptiveRateLimiter implements RateLimiter {
 
     @Override
     public Mono<Duration> permit() {
-        if (!enabled && pausedUntil - now() <= 0) {
+        long now = now();
+        if (!enabled && pausedUntil - now <= 0) {
+            letThrough.count(now - origin);
             return AT_ONCE;
         }
         return Mono.create(this::enqueue);
@@ -156,6 +168,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             }
         }
         if (granted) {
+            letThrough.count(now - origin);
             sink.success(Duration.ZERO);
         } else if (refused) {
             sink.success();
@@ -187,6 +200,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             }
         }
         for (Waiter waiter : granted) {
+            letThrough.count(now - origin);
             waiter.sink.success(Duration.ofNanos(Math.max(0, now - waiter.since)));
         }
         for (Waiter waiter : refused) {
@@ -226,6 +240,9 @@ public final class AdaptiveRateLimiter implements RateLimiter {
                 return;
             }
             lastThrottled = now;
+            // what it sent in the last second: the replies, or the requests let through when more (a
+            // client whose first replies are 429s has two replies and 200 requests out)
+            double requested = Math.max(sent, letThrough.perSecond(now - origin));
             // in its first second, while the first burst's replies come in, each 429 refines the first
             // decrease; later, the 429s of one overload are one signal, at most one decrease a second
             boolean first = !enabled || now - enabledAt < SECOND;
@@ -235,11 +252,19 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             // the first time, a client that the API refused (almost) everything (another replica took
             // its whole bucket) starts from a quarter of what it sent rather than from nothing
             double base = Math.max(settings.minRate(), first
-                    ? Math.max(admitted.perSecond(now - origin), sent / 4)
+                    ? Math.max(admitted.perSecond(now - origin), requested / 4)
                     : Math.max(rate * settings.decrease(), Math.min(rate, admittedWhileSending(now))));
-            if (!first && now - lastDecrease < REPEAT_SECONDS * SECOND) {
-                // refused again soon after a cut: what the API admitted since, pauses included, but
-                // no lower than half the base, so that a sample that was mostly pause cannot collapse it
+            if (first) {
+                guessed = requested / 4 > admitted.perSecond(now - origin);
+            } else if (now - lastDecrease >= REPEAT_SECONDS * SECOND) {
+                guessed = false; // a cut that held: the rate came from admissions, not from the guess
+            }
+            if (!first && guessed && now - lastDecrease < REPEAT_SECONDS * SECOND) {
+                // refused again soon after a cut while the rate is still the first guess: what the API
+                // admitted since, pauses included, but no lower than half the base, so that a sample
+                // that was mostly pause cannot collapse it. Only then: a replica that meets 429s soon
+                // after a cut because another used the budget while it was paused would be halved
+                // again and again, and the other would take the rest (issue 25)
                 double since = admittedSinceDecrease / ((now - lastDecrease) / (double) SECOND);
                 base = Math.max(settings.minRate(), Math.max(base / 2, Math.min(base, since)));
             }

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in the last 6 s of a 16 s run, from 4 s after the change.
  *
  * <p>Replicas that share nothing, with a random jitter of up to 2 ms each way (seeded: without it,
- * identical replicas would stay identical), over ten seeds: two of 200 callers, four of 100, and
+ * identical replicas would stay identical), over ten seeds: two of 200 callers, four of 100, both
+ * again started 5 ms apart (as S8 starts them: the first takes the whole bucket), and
  * two that start 5 s apart. Each replica's share of what was admitted is printed; the bounds below
  * are the model's, checked so that a change that makes sharing worse fails (S8 measures the real
  * thing). A stray 429 met by a quiet client does not slow the listing it starts 2 s later; a client
@@ -58,15 +59,32 @@ class AdaptiveRateLimiterSimulationTest {
     @Test
     void twoReplicasOfTwoHundredCallersShareTheLimit() {
         double[] minimums = replicas(2, 200, 0, 12);
-        assertThat(Arrays.stream(minimums).min().orElseThrow()).as("each replica's share, every seed").isGreaterThanOrEqualTo(0.25);
-        assertThat(Arrays.stream(minimums).average().orElseThrow()).as("the smaller share, on average").isGreaterThan(0.33);
+        // 0.398 and 0.435 since a 429 soon after a cut halves only a guessed rate (0.357 and 0.425 before)
+        assertThat(Arrays.stream(minimums).min().orElseThrow()).as("each replica's share, every seed").isGreaterThanOrEqualTo(0.37);
+        assertThat(Arrays.stream(minimums).average().orElseThrow()).as("the smaller share, on average").isGreaterThan(0.40);
     }
 
     @Test
     void fourReplicasOfAHundredCallersShareTheLimit() {
         double[] minimums = replicas(4, 100, 0, 12);
-        assertThat(Arrays.stream(minimums).min().orElseThrow()).as("each replica's share, every seed").isGreaterThanOrEqualTo(0.08);
-        assertThat(Arrays.stream(minimums).average().orElseThrow()).as("the smallest share, on average").isGreaterThan(0.12);
+        // 0.138 and 0.177 since a 429 soon after a cut halves only a guessed rate (0.099 and 0.126 before)
+        assertThat(Arrays.stream(minimums).min().orElseThrow()).as("each replica's share, every seed").isGreaterThanOrEqualTo(0.125);
+        assertThat(Arrays.stream(minimums).average().orElseThrow()).as("the smallest share, on average").isGreaterThan(0.16);
+    }
+
+    /**
+     * As S8 starts them: each replica's callers 5 ms after the previous one's, so the first takes
+     * the API's whole bucket and the others' first replies are 429s (0.062 and 0.118 for four
+     * replicas before the rate stopped halving a measured rate, and 89.1% of the limit in one seed).
+     */
+    @Test
+    void replicasThatStartAFewMillisecondsApartShareTheLimit() {
+        double[] two = replicas(2, 200, 0.005, 12);
+        assertThat(Arrays.stream(two).min().orElseThrow()).as("each of two, every seed").isGreaterThanOrEqualTo(0.25);
+        assertThat(Arrays.stream(two).average().orElseThrow()).as("the smaller of two, on average").isGreaterThan(0.34);
+        double[] four = replicas(4, 100, 0.005, 12);
+        assertThat(Arrays.stream(four).min().orElseThrow()).as("each of four, every seed").isGreaterThanOrEqualTo(0.065);
+        assertThat(Arrays.stream(four).average().orElseThrow()).as("the smallest of four, on average").isGreaterThan(0.12);
     }
 
     @Test

@@ -79,6 +79,33 @@ class AdaptiveRateLimiterTest {
     }
 
     /** The API admits {@code count} requests, evenly over {@code during}. */
+    /**
+     * Two replicas start at once and the other one takes the API's whole bucket: this client's
+     * first replies, while its 200 requests are out, are 429s. Its first rate comes from what it
+     * sent, not from the two replies it has: from those (a rate of 1 per second) its callers
+     * would be refused at once (their wait past the maximum), call again, and be refused again, a
+     * storm in which the replica got 0.03% of 2 million calls through in one S8 run.
+     */
+    @Test
+    void aClientWhoseFirstRepliesAre429sStartsFromWhatItSentNotFromThoseReplies() {
+        AdaptiveRateLimiter limiter = limiter(Duration.ofSeconds(30));
+        for (int i = 0; i < 200; i++) {
+            assertThat(limiter.permit()).isSameAs(AdaptiveRateLimiter.AT_ONCE);
+        }
+        time.advanceTimeBy(Duration.ofMillis(20));
+        limiter.onThrottled(Duration.ofSeconds(1)); // the first ever: stray
+        limiter.onThrottled(Duration.ofSeconds(1));
+        assertThat(limiter.rate()).as("a quarter of the 200 it sent, cut").isBetween(40.0, 50.0);
+        List<AtomicReference<Object>> waiting = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            waiting.add(ask(limiter));
+        }
+        assertThat(waiting).as("its 200 callers all wait their turn, none is refused").noneSatisfy(
+                outcome -> assertThat(outcome.get()).isEqualTo("refused"));
+        time.advanceTimeBy(Duration.ofSeconds(6));
+        assertThat(waiting).allSatisfy(outcome -> assertThat(outcome.get()).isInstanceOf(Duration.class));
+    }
+
     private void admitFor(AdaptiveRateLimiter limiter, int count, Duration during) {
         for (int i = 0; i < count; i++) {
             time.advanceTimeBy(during.dividedBy(count));
