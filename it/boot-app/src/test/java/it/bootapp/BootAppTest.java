@@ -27,7 +27,11 @@ import org.springframework.aot.AotDetector;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.SpringVersion;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /** The library in a Boot application of the line under test, as a new user adds it. */
 class BootAppTest {
@@ -119,12 +123,24 @@ class BootAppTest {
 
             // the service itself streams the listing through the application's own Jackson
             int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-            List<Snapshot> streamed = WebClient.create("http://127.0.0.1:" + port).get().uri("/snapshots")
-                    .retrieve().bodyToFlux(Snapshot.class).collectList()
-                    // timed out once in CI (Boot 4.1) and never since: if it does again, the threads say where
-                    .timeout(TIMEOUT).doOnError(java.util.concurrent.TimeoutException.class, e -> printThreads())
-                    .block();
-            assertThat(streamed).hasSize(251).first().isEqualTo(koyeb.snapshots().get(0));
+            // a caller of the service, on resources of its own: WebClient.create() would run on Reactor
+            // Netty's global resources, which the app's ReactorResourceFactory (and every context this
+            // JVM closed before) disposes of, so the caller's connections would live and die with the app
+            LoopResources loops = LoopResources.create("caller", 1, true);
+            ConnectionProvider connections = ConnectionProvider.create("caller", 1);
+            try {
+                WebClient caller = WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                        .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections).runOn(loops)))
+                        .build();
+                List<Snapshot> streamed = caller.get().uri("/snapshots").retrieve().bodyToFlux(Snapshot.class)
+                        .collectList()
+                        // timed out once in CI (Boot 4.1), on global resources: if it does again, the threads say where
+                        .timeout(TIMEOUT).doOnError(java.util.concurrent.TimeoutException.class, e -> printThreads())
+                        .block();
+                assertThat(streamed).hasSize(251).first().isEqualTo(koyeb.snapshots().get(0));
+            } finally {
+                connections.disposeLater().then(loops.disposeLater(Duration.ZERO, TIMEOUT)).block(TIMEOUT);
+            }
 
             MeterRegistry meters = app.getBean(MeterRegistry.class);
             assertThat(meters.get("koyeb.snapshots.retries").tag("reason", "503").counter().count()).isEqualTo(1);
