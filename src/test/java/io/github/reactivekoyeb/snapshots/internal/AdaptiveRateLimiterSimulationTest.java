@@ -60,16 +60,14 @@ class AdaptiveRateLimiterSimulationTest {
     void twoReplicasOfTwoHundredCallersShareTheLimit() {
         double[] minimums = replicas(2, 200, 0, 12);
         // 0.398 and 0.435 since a 429 soon after a cut halves only a guessed rate (0.357 and 0.425 before)
-        assertThat(Arrays.stream(minimums).min().orElseThrow()).as("each replica's share, every seed").isGreaterThanOrEqualTo(0.37);
-        assertThat(Arrays.stream(minimums).average().orElseThrow()).as("the smaller share, on average").isGreaterThan(0.40);
+        assertShares(minimums, "each replica's share, every seed", 0.37, "the smaller share, on average", 0.40);
     }
 
     @Test
     void fourReplicasOfAHundredCallersShareTheLimit() {
         double[] minimums = replicas(4, 100, 0, 12);
         // 0.138 and 0.177 since a 429 soon after a cut halves only a guessed rate (0.099 and 0.126 before)
-        assertThat(Arrays.stream(minimums).min().orElseThrow()).as("each replica's share, every seed").isGreaterThanOrEqualTo(0.125);
-        assertThat(Arrays.stream(minimums).average().orElseThrow()).as("the smallest share, on average").isGreaterThan(0.16);
+        assertShares(minimums, "each replica's share, every seed", 0.125, "the smallest share, on average", 0.16);
     }
 
     /**
@@ -80,18 +78,21 @@ class AdaptiveRateLimiterSimulationTest {
     @Test
     void replicasThatStartAFewMillisecondsApartShareTheLimit() {
         double[] two = replicas(2, 200, 0.005, 12);
-        assertThat(Arrays.stream(two).min().orElseThrow()).as("each of two, every seed").isGreaterThanOrEqualTo(0.25);
-        assertThat(Arrays.stream(two).average().orElseThrow()).as("the smaller of two, on average").isGreaterThan(0.34);
+        assertShares(two, "each of two, every seed", 0.25, "the smaller of two, on average", 0.34);
         double[] four = replicas(4, 100, 0.005, 12);
-        assertThat(Arrays.stream(four).min().orElseThrow()).as("each of four, every seed").isGreaterThanOrEqualTo(0.065);
-        assertThat(Arrays.stream(four).average().orElseThrow()).as("the smallest of four, on average").isGreaterThan(0.12);
+        assertShares(four, "each of four, every seed", 0.065, "the smallest of four, on average", 0.12);
     }
 
     @Test
     void aReplicaThatStartsFiveSecondsLaterGetsItsShare() {
         double[] minimums = replicas(2, 200, 5, 16);
-        assertThat(Arrays.stream(minimums).min().orElseThrow()).as("each replica's share, every seed").isGreaterThanOrEqualTo(0.125);
-        assertThat(Arrays.stream(minimums).average().orElseThrow()).as("the smaller share, on average").isGreaterThan(0.28);
+        assertShares(minimums, "each replica's share, every seed", 0.125, "the smaller share, on average", 0.28);
+    }
+
+    /** Each seed's smallest share at least {@code min}, and above {@code average} over the seeds. */
+    private static void assertShares(double[] minimums, String each, double min, String onAverage, double average) {
+        assertThat(Arrays.stream(minimums).min().orElseThrow()).as(each).isGreaterThanOrEqualTo(min);
+        assertThat(Arrays.stream(minimums).average().orElseThrow()).as(onAverage).isGreaterThan(average);
     }
 
     /**
