@@ -2,7 +2,9 @@ package io.github.reactivekoyeb.snapshots.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,12 +38,22 @@ final class RequestGate {
     private final LinkedHashSet<Permit> waiting = new LinkedHashSet<>();
     private final Queue<Permit> granted = new ConcurrentLinkedQueue<>();
     private final AtomicInteger granting = new AtomicInteger();
+    private final long maxWaitNanos;
     private int free;
+    /**
+     * The one timer of the queue, due when its head has waited {@code maxWait}: the queue is
+     * first-come, first-served and every waiter waits at most as long, so the head is always the
+     * next to expire (a timer for each of two thousand waiters cost a few per cent of a call's CPU,
+     * issue 27). Set whenever someone waits; it may fire for a head that has since left, and then
+     * looks at the next one.
+     */
+    private @Nullable Disposable expiry;
 
     RequestGate(int permits, int maxWaiting, Duration maxWait) {
         this.free = permits;
         this.maxWaiting = maxWaiting;
         this.maxWait = maxWait;
+        this.maxWaitNanos = maxWait.toNanos();
     }
 
     /**
@@ -118,6 +130,42 @@ final class RequestGate {
         }
     }
 
+    /** Refuses the waiters that have waited {@code maxWait}, from the head; sets the timer for the next. */
+    private void expireDue() {
+        List<Permit> expired = new ArrayList<>();
+        long now = System.nanoTime();
+        synchronized (this) {
+            expiry = null;
+            Iterator<Permit> it = waiting.iterator();
+            while (it.hasNext()) {
+                Permit p = it.next();
+                if (now - p.since < maxWaitNanos) {
+                    break;
+                }
+                it.remove();
+                if (p.state.compareAndSet(Permit.WAITING, Permit.DONE)) {
+                    expired.add(p);
+                }
+            }
+            scheduleExpiry(now);
+        }
+        for (Permit p : expired) {
+            MonoSink<Void> s = p.sink;
+            if (s != null) {
+                s.error(new Refused("no pooled connection was free within " + maxWait.toMillis() + " ms"));
+            }
+        }
+    }
+
+    /** Under the lock: the timer for the head of the queue, unless it is set or nobody waits. */
+    private void scheduleExpiry(long now) {
+        if (expiry != null || waiting.isEmpty()) {
+            return;
+        }
+        long due = Math.max(0, waiting.iterator().next().since + maxWaitNanos - now);
+        expiry = Schedulers.parallel().schedule(this::expireDue, due, TimeUnit.NANOSECONDS);
+    }
+
     /** One exchange's place: waiting, then granted, then done (ended, cancelled, refused). */
     private final class Permit {
         static final int WAITING = 0;
@@ -126,7 +174,8 @@ final class RequestGate {
 
         final AtomicInteger state = new AtomicInteger(WAITING);
         volatile @Nullable MonoSink<Void> sink;
-        volatile @Nullable Disposable timer;
+        /** When it began to wait, in {@link System#nanoTime()}. */
+        long since;
 
         void acquire(MonoSink<Void> sink) {
             this.sink = sink;
@@ -143,7 +192,9 @@ final class RequestGate {
                     sink.error(new Refused("the queue for a pooled connection is full (" + maxWaiting + " waiting)"));
                     return;
                 } else {
+                    since = System.nanoTime();
                     waiting.add(this);
+                    scheduleExpiry(since);
                 }
             }
             if (now) {
@@ -152,18 +203,11 @@ final class RequestGate {
                 } else {
                     pass(); // ended while being granted
                 }
-                return;
-            }
-            Disposable t = Schedulers.parallel().schedule(this::expire, maxWait.toMillis(), TimeUnit.MILLISECONDS);
-            timer = t;
-            if (state.get() != WAITING) {
-                t.dispose(); // granted or ended before the timer was set
             }
         }
 
         /** Granted after waiting; the state is already {@code GRANTED}. */
         void granted() {
-            stopTimer();
             MonoSink<Void> s = sink;
             if (s != null) {
                 s.success();
@@ -174,23 +218,8 @@ final class RequestGate {
         void end() {
             if (state.compareAndSet(WAITING, DONE)) {
                 leave(this);
-                stopTimer();
             } else if (state.compareAndSet(GRANTED, DONE)) {
                 pass();
-            }
-        }
-
-        void expire() {
-            MonoSink<Void> s = sink;
-            if (state.compareAndSet(WAITING, DONE) && leave(this) && s != null) {
-                s.error(new Refused("no pooled connection was free within " + maxWait.toMillis() + " ms"));
-            }
-        }
-
-        private void stopTimer() {
-            Disposable t = timer;
-            if (t != null) {
-                t.dispose();
             }
         }
     }
