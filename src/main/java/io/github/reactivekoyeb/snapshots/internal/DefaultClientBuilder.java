@@ -191,7 +191,10 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // read the version resource and load the JSON reading and writing classes here, on the
         // caller's thread, never lazily on an event loop
         WireJson.get();
-        HttpExchanger exchanger = new HttpExchanger(builder.build(), own == null ? null : own.gate(), baseUrl,
+        // without an application builder, nothing of the application's is in the WebClient: the
+        // exchanges go straight through the connector (issue 27)
+        HttpExchanger exchanger = new HttpExchanger(builder.build(),
+                own != null && webClientBuilder == null ? own.connector() : null, own == null ? null : own.gate(), baseUrl,
                 new TokenSource(token, tokenProvider), ClientVersion.USER_AGENT, compression, retryPolicy,
                 rateLimiter != null ? rateLimiter : RateLimiter.adaptive(), responseTimeout, maxResponseSize,
                 Clock.systemUTC(), listener);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
@@ -24,9 +25,11 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.web.reactive.function.BodyExtractors;
-import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,6 +58,8 @@ final class HttpExchanger {
     private static final Log log = LogFactory.getLog("io.github.reactivekoyeb.snapshots.http");
 
     private final WebClient webClient;
+    /** The client's own connector, sent through directly when no application {@code WebClient.Builder} is in play. */
+    private final @Nullable ClientHttpConnector direct;
     private final String baseUrl;
     private final TokenSource tokens;
     private final String userAgent;
@@ -69,10 +74,11 @@ final class HttpExchanger {
     private final RateLimiter limiter;
     private final ClientEventListener listener;
 
-    HttpExchanger(WebClient webClient, @Nullable RequestGate gate, String baseUrl, TokenSource tokens, String userAgent,
+    HttpExchanger(WebClient webClient, @Nullable ClientHttpConnector direct, @Nullable RequestGate gate, String baseUrl, TokenSource tokens, String userAgent,
             boolean compression, RetryPolicy retryPolicy, RateLimiter limiter, Duration responseTimeout,
             int maxResponseSize, Clock clock, ClientEventListener listener) {
         this.webClient = webClient;
+        this.direct = direct;
         this.gate = gate;
         this.baseUrl = baseUrl;
         this.tokens = tokens;
@@ -134,22 +140,58 @@ final class HttpExchanger {
     private <T> Mono<T> attempt(ApiRequest request, Function<InputStream, T> reader, int attempt,
             TokenSource.Credentials credentials) {
         long start = System.nanoTime();
-        WebClient.RequestBodySpec spec = webClient.method(request.method())
-                .uri(URI.create(baseUrl + request.pathAndQuery()))
-                .attribute(URI_TEMPLATE_ATTRIBUTE, request.uriTemplate())
-                .headers(headers -> addHeaders(headers, credentials.token()));
-        byte[] body = request.body();
-        WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         ExceptionFactory exceptions = credentials.exceptions();
         // the timeout is a cancel like the caller's own: both cut the exchange at the wire
         // with the client's own pool, the wait for a connection is in its gate, which a cancel
         // leaves at once; inside the cut, the permit goes back when the exchange has really ended
         // (after a cut, once its connection is closed), so that the next never waits in the pool
-        return ExchangeCut.cutOnCancel(onRequest -> guarded(ready.httpRequest(onRequest)
-                        .exchangeToMono(response -> read(response, request, reader, attempt, start, exceptions))))
+        return ExchangeCut.cutOnCancel(onRequest -> guarded(send(request, credentials.token(), onRequest, response ->
+                        read(response, request, reader, attempt, start, exceptions))))
                 .timeout(responseTimeout)
                 .onErrorMap(e -> !(e instanceof KoyebException) && ExceptionFactory.isTransportFailure(e),
                         e -> logged(exceptions.forTransportFailure(e, request, attempt, responseTimeout), request));
+    }
+
+    /**
+     * The exchange: straight through the client's own connector when the client has no
+     * application {@code WebClient.Builder} (nothing of the application's to apply: no filters,
+     * codecs or observation, and a third of the CPU of a call saved, issue 27), else through the
+     * {@code WebClient}, with the application's filters and observation. Either way, {@code onRequest}
+     * sees the request just before it is written, and {@code reader} gets the whole response.
+     */
+    private <T> Mono<T> send(ApiRequest request, @Nullable String token, Consumer<ClientHttpRequest> onRequest,
+            Function<Reply, Mono<T>> reader) {
+        URI uri = URI.create(baseUrl + request.pathAndQuery());
+        byte[] body = request.body();
+        ClientHttpConnector connector = direct;
+        if (connector != null) {
+            return connector.connect(request.method(), uri, http -> {
+                        addHeaders(http.getHeaders(), token);
+                        onRequest.accept(http);
+                        if (body == null) {
+                            return http.setComplete();
+                        }
+                        http.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+                        http.getHeaders().setContentLength(body.length);
+                        return http.writeWith(Mono.fromSupplier(() -> http.bufferFactory().wrap(body)));
+                    })
+                    // a body the reader leaves unread (it failed first) Reactor Netty releases with its
+                    // connection when the exchange ends (DirectExchangeTest)
+                    .flatMap(response -> reader.apply(new Reply(response.getStatusCode().value(),
+                            response.getHeaders(), response.getBody())));
+        }
+        WebClient.RequestBodySpec spec = webClient.method(request.method())
+                .uri(uri)
+                .attribute(URI_TEMPLATE_ATTRIBUTE, request.uriTemplate())
+                .headers(headers -> addHeaders(headers, token));
+        WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+        return ready.httpRequest(onRequest).exchangeToMono(response -> reader.apply(new Reply(
+                response.statusCode().value(), response.headers().asHttpHeaders(),
+                response.body(BodyExtractors.toDataBuffers()))));
+    }
+
+    /** A response as the reader sees it, whichever way it came. */
+    private record Reply(int status, HttpHeaders headers, Flux<DataBuffer> body) {
     }
 
     private <T> Mono<T> guarded(Mono<T> exchange) {
@@ -169,28 +211,28 @@ final class HttpExchanger {
         }
     }
 
-    private <T> Mono<T> read(ClientResponse response, ApiRequest request, Function<InputStream, T> reader,
+    private <T> Mono<T> read(Reply response, ApiRequest request, Function<InputStream, T> reader,
             int attempt, long start, ExceptionFactory exceptions) {
-        int status = response.statusCode().value();
+        int status = response.status();
         logResponse(request, status, attempt, start);
-        Duration wait = RetryAfter.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), clock);
+        Duration wait = RetryAfter.parse(response.headers().getFirst(HttpHeaders.RETRY_AFTER), clock);
         if (status == 429) {
             limiter.onThrottled(wait);
             listener.onThrottled(request.method().name(), request.uriTemplate(), wait, limiter.rate());
         } else {
             limiter.onAdmitted();
         }
-        boolean gzip = Compression.isGzip(response.headers().asHttpHeaders().getFirst(HttpHeaders.CONTENT_ENCODING));
+        boolean gzip = Compression.isGzip(response.headers().getFirst(HttpHeaders.CONTENT_ENCODING));
         if (status >= 200 && status < 300) {
             // the limit bounds the body as received and, when it is compressed, as inflated
-            return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), maxResponseSize)
+            return DataBufferUtils.join(response.body(), maxResponseSize)
                     .map(buffer -> decode(buffer, reader, gzip ? maxResponseSize : -1))
                     .switchIfEmpty(Mono.error(() -> new MalformedReplyException("empty body")))
                     .onErrorMap(e -> !(e instanceof KoyebException) && !ExceptionFactory.isTransportFailure(e),
                             e -> exceptions.forUnreadableReply(e, status, request, attempt, maxResponseSize));
         }
         return DataBufferUtils.join(DataBufferUtils.takeUntilByteCount(
-                        response.body(BodyExtractors.toDataBuffers()), MAX_ERROR_BODY_BYTES))
+                        response.body(), MAX_ERROR_BODY_BYTES))
                 .map(buffer -> toText(buffer, gzip))
                 .defaultIfEmpty("")
                 .flatMap(text -> Mono.error(exceptions.forStatus(status, request, text, wait, attempt)));
