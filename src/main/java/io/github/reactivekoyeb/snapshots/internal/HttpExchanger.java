@@ -103,13 +103,13 @@ final class HttpExchanger {
             AtomicInteger attempts = new AtomicInteger();
             AtomicInteger lastRetryCost = new AtomicInteger();
             AtomicBoolean resentAfter401 = new AtomicBoolean();
-            return paced(request, attempts, () -> tokens.credentials(request, attempts.get())
-                            .flatMap(used -> attempt(request, reader, attempts.incrementAndGet(), used)
-                                    .onErrorResume(KoyebUnauthorizedException.class, refused -> tokens.resendAfter401(
-                                            request, attempts.get(), used, refused, resentAfter401,
-                                            fresh -> paced(request, attempts,
-                                                    () -> attempt(request, reader, attempts.incrementAndGet(), fresh))))))
-                    .retryWhen(new RetryStrategy(retryPolicy, request, retryListener, retryBudget, lastRetryCost))
+            return new RetryStrategy(retryPolicy, request, retryListener, retryBudget, lastRetryCost).retrying(
+                            paced(request, attempts, () -> tokens.credentials(request, attempts.get())
+                                    .flatMap(used -> attempt(request, reader, attempts.incrementAndGet(), used)
+                                            .onErrorResume(KoyebUnauthorizedException.class, refused -> tokens.resendAfter401(
+                                                    request, attempts.get(), used, refused, resentAfter401,
+                                                    fresh -> paced(request, attempts,
+                                                            () -> attempt(request, reader, attempts.incrementAndGet(), fresh)))))))
                     .doOnNext(value -> retryBudget.onSuccess(lastRetryCost.get()));
         });
     }
