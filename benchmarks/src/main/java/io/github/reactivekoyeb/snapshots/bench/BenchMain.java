@@ -382,9 +382,14 @@ public final class BenchMain {
      * S4 side by side (issue 27): 2,000 {@code GET}s subscribed at once, on pools of 64 connections,
      * by the floor (raw Reactor Netty, the reply decoded by the client's streaming decoder), the peer
      * (what a client generated for {@code WebClient} does: Spring's Jackson codec, one {@code GET} per
-     * call) and {@code getSnapshot}; 3 warm-up rounds, then 5 measured, interleaved, each after a GC.
+     * call) and {@code getSnapshot}; {@value #S4_WARM_UP} warm-up rounds (the JIT compiler takes that
+     * long to settle on two cores: in three, the longest path, the client's, was still being
+     * compiled), then {@value #S4_ROUNDS} measured, interleaved, each after a GC.
      * Printed: the median calls/s of each and their ratios.
      */
+    static final int S4_WARM_UP = Integer.getInteger("bench.s4.warmUp", 15);
+    static final int S4_ROUNDS = 7;
+
     static void s4SideBySide() {
         int calls = 2000;
         try (PageServer server = new PageServer(100);
@@ -412,9 +417,9 @@ public final class BenchMain {
                     i -> client.getSnapshot("snap-" + i));
             String[] names = {"floor: Reactor Netty + the client's streaming decoder", "peer: `WebClient` + Spring's Jackson codec",
                 "`getSnapshot`"};
-            double[][] rates = new double[contenders.size()][5];
-            double[][] p99 = new double[contenders.size()][5];
-            for (int round = -3; round < 5; round++) {
+            double[][] rates = new double[contenders.size()][S4_ROUNDS];
+            double[][] p99 = new double[contenders.size()][S4_ROUNDS];
+            for (int round = -S4_WARM_UP; round < S4_ROUNDS; round++) {
                 for (int c = 0; c < contenders.size(); c++) {
                     System.gc();
                     java.util.function.IntFunction<Mono<?>> call = contenders.get(c);
@@ -436,7 +441,7 @@ public final class BenchMain {
                 }
             }
             for (int c = 0; c < contenders.size(); c++) {
-                row(String.format(Locale.ROOT, "| %s | calls/s (median of 5) / p99 | %s / %.0f ms |",
+                row(String.format(Locale.ROOT, "| %s | calls/s (median of " + S4_ROUNDS + ") / p99 | %s / %.0f ms |",
                         c == 0 ? "S4 side by side (2,000 simultaneous GETs, pools of 64): " + names[c] : names[c],
                         fmt(median(rates[c])), median(p99[c])));
             }
