@@ -2,7 +2,12 @@ package io.github.reactivekoyeb.snapshots.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -10,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
 /**
@@ -40,22 +46,80 @@ final class ExchangeCut {
     /** Nothing yet, the exchange's {@link Connection}, or {@link #CUT}. */
     private final AtomicReference<@Nullable Object> state = new AtomicReference<>();
     private volatile @Nullable Disposable exchange;
+    private volatile @Nullable Disposable timer;
+    private volatile boolean ended;
+    private static final VarHandle ENDED;
+
+    static {
+        try {
+            ENDED = MethodHandles.lookup().findVarHandle(ExchangeCut.class, "ended", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private ExchangeCut() {
     }
 
     /**
      * A cold {@code Mono} of the exchange that {@code exchange} builds, given the callback to hand
-     * to {@code WebClient.RequestHeadersSpec#httpRequest}; a cancel cuts it as the class says.
+     * to {@code WebClient.RequestHeadersSpec#httpRequest}; a cancel cuts it as the class says, and
+     * so does {@code timeout} passing first, which then ends it with a {@link TimeoutException}.
+     *
+     * <p>The timeout is one timer on {@link Schedulers#parallel()}, not Reactor's
+     * {@code timeout} operator: that one also builds a description of its source for its message
+     * on every call, a few per cent of a {@code getSnapshot}'s allocation (issue 27).
      */
-    static <T> Mono<T> cutOnCancel(Function<Consumer<ClientHttpRequest>, Mono<T>> exchange) {
+    static <T> Mono<T> cutOnCancel(Function<Consumer<ClientHttpRequest>, Mono<T>> exchange, Duration timeout) {
         return Mono.create(sink -> {
             ExchangeCut cut = new ExchangeCut();
-            cut.exchange = exchange.apply(cut::attach).contextWrite(sink.contextView())
-                    .subscribe(sink::success, sink::error, sink::success);
+            // the first of the exchange's end, the timeout and the cancel is the outcome; what the
+            // exchange says after a cut (it ends on its closed connection) is nobody's business
+            cut.exchange = exchange.apply(cut::attach).contextWrite(sink.contextView()).subscribe(
+                    value -> {
+                        if (cut.over()) {
+                            sink.success(value);
+                        }
+                    },
+                    error -> {
+                        if (cut.over()) {
+                            sink.error(error);
+                        }
+                    },
+                    () -> {
+                        if (cut.over()) {
+                            sink.success();
+                        }
+                    });
+            Disposable timer = Schedulers.parallel().schedule(() -> {
+                if (cut.over()) {
+                    cut.cut();
+                    sink.error(new TimeoutException("no complete response within " + timeout.toMillis() + " ms"));
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            cut.timer = timer;
+            if (cut.ended) {
+                timer.dispose(); // it ended before the timer was set
+            }
             // registered after the subscription exists: a cancel that came first runs it now
-            sink.onCancel(cut::cut);
+            sink.onCancel(() -> {
+                if (cut.over()) {
+                    cut.cut();
+                }
+            });
         });
+    }
+
+    /** True once, for the first of the end, the timeout and the cancel; stops the timer. */
+    private boolean over() {
+        if ((boolean) ENDED.getAndSet(this, true)) {
+            return false;
+        }
+        Disposable t = timer;
+        if (t != null) {
+            t.dispose();
+        }
+        return true;
     }
 
     /** Called by Spring just before the request is written, on the connection's event loop. */

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -52,8 +51,6 @@ final class HttpExchanger {
 
     /** The request attribute {@code WebClient} reads the URI template from, for observations. */
     static final String URI_TEMPLATE_ATTRIBUTE = WebClient.class.getName() + ".uriTemplate";
-
-    private static final List<MediaType> ACCEPT_JSON = List.of(MediaType.APPLICATION_JSON);
 
     private static final Log log = LogFactory.getLog("io.github.reactivekoyeb.snapshots.http");
 
@@ -146,8 +143,7 @@ final class HttpExchanger {
         // leaves at once; inside the cut, the permit goes back when the exchange has really ended
         // (after a cut, once its connection is closed), so that the next never waits in the pool
         return ExchangeCut.cutOnCancel(onRequest -> guarded(send(request, credentials.token(), onRequest, response ->
-                        read(response, request, reader, attempt, start, exceptions))))
-                .timeout(responseTimeout)
+                        read(response, request, reader, attempt, start, exceptions))), responseTimeout)
                 .onErrorMap(e -> !(e instanceof KoyebException) && ExceptionFactory.isTransportFailure(e),
                         e -> logged(exceptions.forTransportFailure(e, request, attempt, responseTimeout), request));
     }
@@ -199,7 +195,7 @@ final class HttpExchanger {
     }
 
     private void addHeaders(HttpHeaders headers, @Nullable String token) {
-        headers.setAccept(ACCEPT_JSON);
+        headers.set(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE); // setAccept formats its MediaType on each call
         if (compression) {
             headers.set(HttpHeaders.ACCEPT_ENCODING, "gzip");
         }

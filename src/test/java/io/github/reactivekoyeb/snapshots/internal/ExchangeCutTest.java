@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -13,6 +17,8 @@ import org.springframework.http.client.reactive.ClientHttpRequest;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** What a cut does to the connection of an exchange, whatever state the connection is in. */
 class ExchangeCutTest {
@@ -23,7 +29,7 @@ class ExchangeCutTest {
         return ExchangeCut.cutOnCancel(callback -> {
             onRequest.set(callback);
             return Mono.never();
-        }).subscribe();
+        }, Duration.ofMinutes(1)).subscribe();
     }
 
     private static ClientHttpRequest requestOn(EmbeddedChannel channel) {
@@ -62,5 +68,43 @@ class ExchangeCutTest {
         Disposable exchange = exchange();
         onRequest.get().accept(requestOn(unregistered));
         assertThatCode(exchange::dispose).doesNotThrowAnyException();
+    }
+
+    @Test
+    void theTimeoutCutsTheExchangeAsACancelDoesAndEndsItWithATimeoutException() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        StepVerifier.withVirtualTime(() -> ExchangeCut.cutOnCancel(callback -> {
+                    onRequest.set(callback);
+                    return Mono.never();
+                }, Duration.ofSeconds(5)))
+                .expectSubscription()
+                .then(() -> onRequest.get().accept(requestOn(channel)))
+                .thenAwait(Duration.ofMillis(4_999))
+                .then(() -> assertThat(channel.isOpen()).as("before the timeout").isTrue())
+                .thenAwait(Duration.ofMillis(1))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TimeoutException.class)
+                        .hasMessage("no complete response within 5000 ms"))
+                .verify(Duration.ofSeconds(10));
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).as("cut at the timeout").isFalse();
+    }
+
+    @Test
+    void anExchangeThatEndsFirstIsNeitherCutNorFailedLater() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+        try {
+            List<Object> signals = new CopyOnWriteArrayList<>();
+            ExchangeCut.cutOnCancel(callback -> {
+                callback.accept(requestOn(channel));
+                return Mono.just("reply");
+            }, Duration.ofSeconds(5)).subscribe(signals::add, signals::add, () -> signals.add("complete"));
+            time.advanceTimeBy(Duration.ofMinutes(1));
+            channel.runPendingTasks();
+            assertThat(signals).containsExactly("reply", "complete");
+            assertThat(channel.isOpen()).as("left alone").isTrue();
+        } finally {
+            VirtualTimeScheduler.reset();
+        }
     }
 }
