@@ -6,6 +6,8 @@ import io.github.reactivekoyeb.snapshots.KoyebTransportException;
 import io.github.reactivekoyeb.snapshots.KoyebUnauthorizedException;
 import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -30,6 +32,7 @@ import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientRequest;
 
 /**
  * Sends one {@link ApiRequest} with retries and turns the reply into a value or a typed error.
@@ -162,14 +165,13 @@ final class HttpExchanger {
         ClientHttpConnector connector = direct;
         if (connector != null) {
             return connector.connect(request.method(), uri, http -> {
-                        addHeaders(http.getHeaders(), token);
+                        // the client's own connector is Reactor Netty's: the headers go straight into
+                        // Netty's, rather than into a map of Spring's that is copied over when sent
+                        HttpClientRequest netty = http.getNativeRequest();
+                        addHeaders(netty.requestHeaders(), token, body);
                         onRequest.accept(http);
-                        if (body == null) {
-                            return http.setComplete();
-                        }
-                        http.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-                        http.getHeaders().setContentLength(body.length);
-                        return http.writeWith(Mono.fromSupplier(() -> http.bufferFactory().wrap(body)));
+                        return body == null ? http.setComplete()
+                                : http.writeWith(Mono.fromSupplier(() -> http.bufferFactory().wrap(body)));
                     })
                     // a body the reader leaves unread (it failed first) Reactor Netty releases with its
                     // connection when the exchange ends (DirectExchangeTest)
@@ -192,6 +194,22 @@ final class HttpExchanger {
 
     private <T> Mono<T> guarded(Mono<T> exchange) {
         return gate == null ? exchange : gate.guard(exchange);
+    }
+
+    /** As {@link #addHeaders(HttpHeaders, String)}, the body's type and length too, in Netty's headers. */
+    private void addHeaders(io.netty.handler.codec.http.HttpHeaders headers, @Nullable String token, byte @Nullable [] body) {
+        headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+        if (compression) {
+            headers.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.GZIP);
+        }
+        headers.set(HttpHeaderNames.USER_AGENT, userAgent);
+        if (token != null) {
+            headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+        }
+        if (body != null) {
+            headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
     }
 
     private void addHeaders(HttpHeaders headers, @Nullable String token) {
