@@ -20,11 +20,13 @@ import reactor.netty.transport.ProxyProvider;
  * off, so that a create is never sent twice behind the client's back.
  *
  * @param connector what the {@code WebClient} sends through
+ * @param http the Reactor Netty client under it, which the client sends through directly without an
+ *     application {@code WebClient.Builder}
  * @param pool the pool, disposed when the client closes
  * @param metrics the pool's metrics
  * @param gate the queue in front of the pool, where an exchange waits for a free connection
  */
-record Connector(ReactorClientHttpConnector connector, ConnectionProvider pool, PoolMetrics metrics,
+record Connector(ReactorClientHttpConnector connector, HttpClient http, ConnectionProvider pool, PoolMetrics metrics,
         RequestGate gate) {
 
     static Connector create(ConnectionPoolSettings settings, @Nullable TrustManagerFactory trust,
@@ -63,7 +65,7 @@ record Connector(ReactorClientHttpConnector connector, ConnectionProvider pool, 
                 }
             });
         }
-        return new Connector(new ReactorClientHttpConnector(http), pool, metrics, gate);
+        return new Connector(new ReactorClientHttpConnector(http), http, pool, metrics, gate);
     }
 
     /**

@@ -194,7 +194,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // without an application builder, nothing of the application's is in the WebClient: the
         // exchanges go straight through the connector (issue 27)
         HttpExchanger exchanger = new HttpExchanger(builder.build(),
-                own != null && webClientBuilder == null ? own.connector() : null, own == null ? null : own.gate(), baseUrl,
+                own != null && webClientBuilder == null ? own.http() : null, own == null ? null : own.gate(), baseUrl,
                 new TokenSource(token, tokenProvider), ClientVersion.USER_AGENT, compression, retryPolicy,
                 rateLimiter != null ? rateLimiter : RateLimiter.adaptive(), responseTimeout, maxResponseSize,
                 Clock.systemUTC(), listener);

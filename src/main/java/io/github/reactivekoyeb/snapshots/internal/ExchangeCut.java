@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.client.reactive.ClientHttpRequest;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -62,15 +61,16 @@ final class ExchangeCut {
     }
 
     /**
-     * A cold {@code Mono} of the exchange that {@code exchange} builds, given the callback to hand
-     * to {@code WebClient.RequestHeadersSpec#httpRequest}; a cancel cuts it as the class says, and
+     * A cold {@code Mono} of the exchange that {@code exchange} builds, given the callback to call
+     * with the request's native form just before it is written (from Reactor Netty's
+     * {@code send}, or {@code WebClient.RequestHeadersSpec#httpRequest}); a cancel cuts it as the class says, and
      * so does {@code timeout} passing first, which then ends it with a {@link TimeoutException}.
      *
      * <p>The timeout is one timer on {@link Schedulers#parallel()}, not Reactor's
      * {@code timeout} operator: that one also builds a description of its source for its message
      * on every call, a few per cent of a {@code getSnapshot}'s allocation (issue 27).
      */
-    static <T> Mono<T> cutOnCancel(Function<Consumer<ClientHttpRequest>, Mono<T>> exchange, Duration timeout) {
+    static <T> Mono<T> cutOnCancel(Function<Consumer<Object>, Mono<T>> exchange, Duration timeout) {
         return Mono.create(sink -> {
             ExchangeCut cut = new ExchangeCut();
             // the first of the exchange's end, the timeout and the cancel is the outcome; what the
@@ -122,9 +122,12 @@ final class ExchangeCut {
         return true;
     }
 
-    /** Called by Spring just before the request is written, on the connection's event loop. */
-    private void attach(ClientHttpRequest request) {
-        Object target = request.getNativeRequest();
+    /**
+     * Called just before the request is written, on the connection's event loop, with the
+     * request's native form: Reactor Netty's request, which is its connection, or what another
+     * connector has.
+     */
+    private void attach(@Nullable Object target) {
         if (!(target instanceof Connection connection)) {
             return;
         }

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -26,13 +27,13 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ClientHttpConnector;
-import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Sends one {@link ApiRequest} with retries and turns the reply into a value or a typed error.
@@ -57,9 +58,15 @@ final class HttpExchanger {
 
     private static final Log log = LogFactory.getLog("io.github.reactivekoyeb.snapshots.http");
 
+    /** Spring's methods as Netty's, looked up once: the five operations use three. */
+    private static final Map<HttpMethod, io.netty.handler.codec.http.HttpMethod> NETTY_METHODS = Map.of(
+            HttpMethod.GET, io.netty.handler.codec.http.HttpMethod.GET,
+            HttpMethod.POST, io.netty.handler.codec.http.HttpMethod.POST,
+            HttpMethod.DELETE, io.netty.handler.codec.http.HttpMethod.DELETE);
+
     private final WebClient webClient;
-    /** The client's own connector, sent through directly when no application {@code WebClient.Builder} is in play. */
-    private final @Nullable ClientHttpConnector direct;
+    /** The client's own Reactor Netty client, sent through directly when no application {@code WebClient.Builder} is in play. */
+    private final @Nullable HttpClient direct;
     private final String baseUrl;
     private final TokenSource tokens;
     private final String userAgent;
@@ -74,7 +81,7 @@ final class HttpExchanger {
     private final RateLimiter limiter;
     private final ClientEventListener listener;
 
-    HttpExchanger(WebClient webClient, @Nullable ClientHttpConnector direct, @Nullable RequestGate gate, String baseUrl, TokenSource tokens, String userAgent,
+    HttpExchanger(WebClient webClient, @Nullable HttpClient direct, @Nullable RequestGate gate, String baseUrl, TokenSource tokens, String userAgent,
             boolean compression, RetryPolicy retryPolicy, RateLimiter limiter, Duration responseTimeout,
             int maxResponseSize, Clock clock, ClientEventListener listener) {
         this.webClient = webClient;
@@ -152,44 +159,62 @@ final class HttpExchanger {
     }
 
     /**
-     * The exchange: straight through the client's own connector when the client has no
+     * The exchange: straight through the client's own Reactor Netty client when the client has no
      * application {@code WebClient.Builder} (nothing of the application's to apply: no filters,
-     * codecs or observation, and a third of the CPU of a call saved, issue 27), else through the
-     * {@code WebClient}, with the application's filters and observation. Either way, {@code onRequest}
-     * sees the request just before it is written, and {@code reader} gets the whole response.
+     * codecs or observation; a third of the CPU of a call saved, and Spring's request and response
+     * adapters too, issue 27), else through the {@code WebClient}, with the application's filters
+     * and observation. Either way, {@code onConnection} sees the request's connection just before
+     * the request is written, and {@code reader} gets the whole response.
      */
-    private <T> Mono<T> send(ApiRequest request, @Nullable String token, Consumer<ClientHttpRequest> onRequest,
+    private <T> Mono<T> send(ApiRequest request, @Nullable String token, Consumer<Object> onConnection,
             Function<Reply, Mono<T>> reader) {
-        URI uri = URI.create(baseUrl + request.pathAndQuery());
         byte[] body = request.body();
-        ClientHttpConnector connector = direct;
-        if (connector != null) {
-            return connector.connect(request.method(), uri, http -> {
-                        // the client's own connector is Reactor Netty's: the headers go straight into
-                        // Netty's, rather than into a map of Spring's that is copied over when sent
-                        HttpClientRequest netty = http.getNativeRequest();
+        HttpClient http = direct;
+        if (http != null) {
+            return http.request(nettyMethod(request.method()))
+                    .uri(baseUrl + request.pathAndQuery())
+                    .send((netty, out) -> {
                         addHeaders(netty.requestHeaders(), token, body);
-                        onRequest.accept(http);
-                        return body == null ? http.setComplete()
-                                : http.writeWith(Mono.fromSupplier(() -> http.bufferFactory().wrap(body)));
+                        onConnection.accept(netty);
+                        return body == null ? out.then() : out.sendByteArray(Mono.just(body)).then();
                     })
-                    // a body the reader leaves unread (it failed first) Reactor Netty releases with its
-                    // connection when the exchange ends (DirectExchangeTest)
-                    .flatMap(response -> reader.apply(new Reply(response.getStatusCode().value(),
-                            response.getHeaders(), response.getBody())));
+                    // the body as Spring's ReactorClientHttpResponse hands it out
+                    .responseConnection((response, connection) -> {
+                        NettyDataBufferFactory buffers = new NettyDataBufferFactory(connection.outbound().alloc());
+                        try {
+                            return reader.apply(new Reply(response.status().code(),
+                                    response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER),
+                                    response.responseHeaders().get(HttpHeaderNames.CONTENT_ENCODING),
+                                    connection.inbound().receive().map(buffer -> buffers.wrap(buffer.retain()))));
+                        } catch (RuntimeException e) {
+                            // the reader failed before it read the body (an event listener threw): the
+                            // body would hold the connection, so the connection goes (DirectExchangeTest)
+                            connection.dispose();
+                            return Mono.error(e);
+                        }
+                    })
+                    .next();
         }
         WebClient.RequestBodySpec spec = webClient.method(request.method())
-                .uri(uri)
+                .uri(URI.create(baseUrl + request.pathAndQuery()))
                 .attribute(URI_TEMPLATE_ATTRIBUTE, request.uriTemplate())
                 .headers(headers -> addHeaders(headers, token));
         WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-        return ready.httpRequest(onRequest).exchangeToMono(response -> reader.apply(new Reply(
-                response.statusCode().value(), response.headers().asHttpHeaders(),
-                response.body(BodyExtractors.toDataBuffers()))));
+        return ready.httpRequest(spring -> onConnection.accept(spring.getNativeRequest()))
+                .exchangeToMono(response -> {
+                    HttpHeaders headers = response.headers().asHttpHeaders();
+                    return reader.apply(new Reply(response.statusCode().value(), headers.getFirst(HttpHeaders.RETRY_AFTER),
+                            headers.getFirst(HttpHeaders.CONTENT_ENCODING), response.body(BodyExtractors.toDataBuffers())));
+                });
     }
 
-    /** A response as the reader sees it, whichever way it came. */
-    private record Reply(int status, HttpHeaders headers, Flux<DataBuffer> body) {
+    private static io.netty.handler.codec.http.HttpMethod nettyMethod(HttpMethod method) {
+        io.netty.handler.codec.http.HttpMethod netty = NETTY_METHODS.get(method);
+        return netty != null ? netty : io.netty.handler.codec.http.HttpMethod.valueOf(method.name());
+    }
+
+    /** A response as the reader sees it, whichever way it came: its status, the two headers it reads, its body. */
+    private record Reply(int status, @Nullable String retryAfter, @Nullable String contentEncoding, Flux<DataBuffer> body) {
     }
 
     private <T> Mono<T> guarded(Mono<T> exchange) {
@@ -229,14 +254,14 @@ final class HttpExchanger {
             int attempt, long start, ExceptionFactory exceptions) {
         int status = response.status();
         logResponse(request, status, attempt, start);
-        Duration wait = RetryAfter.parse(response.headers().getFirst(HttpHeaders.RETRY_AFTER), clock);
+        Duration wait = RetryAfter.parse(response.retryAfter(), clock);
         if (status == 429) {
             limiter.onThrottled(wait);
             listener.onThrottled(request.method().name(), request.uriTemplate(), wait, limiter.rate());
         } else {
             limiter.onAdmitted();
         }
-        boolean gzip = Compression.isGzip(response.headers().getFirst(HttpHeaders.CONTENT_ENCODING));
+        boolean gzip = Compression.isGzip(response.contentEncoding());
         if (status >= 200 && status < 300) {
             // the limit bounds the body as received and, when it is compressed, as inflated
             return DataBufferUtils.join(response.body(), maxResponseSize)
