@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -25,10 +24,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.core.io.buffer.NettyDataBufferFactory;
-import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -57,12 +55,6 @@ final class HttpExchanger {
     static final String URI_TEMPLATE_ATTRIBUTE = WebClient.class.getName() + ".uriTemplate";
 
     private static final Log log = LogFactory.getLog("io.github.reactivekoyeb.snapshots.http");
-
-    /** Spring's methods as Netty's, looked up once: the five operations use three. */
-    private static final Map<HttpMethod, io.netty.handler.codec.http.HttpMethod> NETTY_METHODS = Map.of(
-            HttpMethod.GET, io.netty.handler.codec.http.HttpMethod.GET,
-            HttpMethod.POST, io.netty.handler.codec.http.HttpMethod.POST,
-            HttpMethod.DELETE, io.netty.handler.codec.http.HttpMethod.DELETE);
 
     private final WebClient webClient;
     /** The client's own Reactor Netty client, sent through directly when no application {@code WebClient.Builder} is in play. */
@@ -171,7 +163,7 @@ final class HttpExchanger {
         byte[] body = request.body();
         HttpClient http = direct;
         if (http != null) {
-            return http.request(nettyMethod(request.method()))
+            return http.request(io.netty.handler.codec.http.HttpMethod.valueOf(request.method().name()))
                     .uri(baseUrl + request.pathAndQuery())
                     .send((netty, out) -> {
                         addHeaders(netty.requestHeaders(), token, body);
@@ -206,11 +198,6 @@ final class HttpExchanger {
                     return reader.apply(new Reply(response.statusCode().value(), headers.getFirst(HttpHeaders.RETRY_AFTER),
                             headers.getFirst(HttpHeaders.CONTENT_ENCODING), response.body(BodyExtractors.toDataBuffers())));
                 });
-    }
-
-    private static io.netty.handler.codec.http.HttpMethod nettyMethod(HttpMethod method) {
-        io.netty.handler.codec.http.HttpMethod netty = NETTY_METHODS.get(method);
-        return netty != null ? netty : io.netty.handler.codec.http.HttpMethod.valueOf(method.name());
     }
 
     /** A response as the reader sees it, whichever way it came: its status, the two headers it reads, its body. */

@@ -15,11 +15,8 @@ import java.util.function.DoubleSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
 
 /**
  * The one place that decides whether a failed try is sent again and after how long.
@@ -33,7 +30,7 @@ import reactor.util.retry.Retry;
  * refused by the budget. The cost of the last retry paid is kept in {@code lastRetryCost}, so
  * that the call's success can pay it back.
  */
-final class RetryStrategy extends Retry {
+final class RetryStrategy {
 
     private static final Log log = LogFactory.getLog("io.github.reactivekoyeb.snapshots.http");
 
@@ -98,21 +95,12 @@ final class RetryStrategy extends Retry {
         this(policy, request, listener, bucket, lastRetryCost, () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    @Override
-    public Publisher<?> generateCompanion(Flux<RetrySignal> signals) {
-        long startNanos = System.nanoTime();
-        return signals.concatMap(signal -> {
-            Object next = next(signal.failure(), signal.totalRetries(), startNanos);
-            return next instanceof Duration delay ? Mono.delay(delay, Schedulers.parallel()) : Mono.error((Throwable) next);
-        });
-    }
-
     /**
      * {@code once}, subscribed again after each failure that this strategy retries, once its
-     * delay has passed; else the failure (marked when the budget refused it). What
-     * {@code retryWhen(this)} does, without the companion that {@code retryWhen} builds for each
-     * call, success or not (a few per cent of a {@code getSnapshot}'s CPU, issue 27): until a try
-     * fails, this adds one operator.
+     * delay has passed; else the failure (marked when the budget refused it). Not Reactor's
+     * {@code retryWhen}, which builds a companion (a sink, a {@code concatMap}) for each call,
+     * success or not (a few per cent of a {@code getSnapshot}'s CPU, issue 27): until a try fails,
+     * this adds one operator. Each call to it starts the policy's {@code maxElapsed} clock.
      */
     <T> Mono<T> retrying(Mono<T> once) {
         return again(once, 0, System.nanoTime());

@@ -72,10 +72,11 @@ class RetryStrategyTest {
         RetryPolicy three = RetryPolicy.builder().maxRetries(3).initialBackoff(Duration.ofSeconds(10))
                 .maxBackoff(Duration.ofSeconds(10)).build();
         int[] tries = new int[1];
-        StepVerifier.withVirtualTime(() -> Mono.defer(() -> {
-                    tries[0]++;
-                    return Mono.<String>error(api503());
-                }).retryWhen(new RetryStrategy(three, request, RetryStrategy.Listener.NONE, () -> 0.0)))
+        StepVerifier.withVirtualTime(() -> new RetryStrategy(three, request, RetryStrategy.Listener.NONE, () -> 0.0)
+                        .retrying(Mono.defer(() -> {
+                            tries[0]++;
+                            return Mono.<String>error(api503());
+                        })))
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(14))
                 .then(() -> assertThat(tries[0]).isEqualTo(3))
