@@ -3,15 +3,10 @@ package io.github.reactivekoyeb.snapshots.internal;
 import io.github.reactivekoyeb.snapshots.RateLimitSettings;
 import io.github.reactivekoyeb.snapshots.RateLimiter;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -45,17 +40,9 @@ import reactor.core.scheduler.Schedulers;
  * admitted in the last second (a quiet client stores no burst), nor below the rate it was lowered
  * to. Ten seconds without a 429 that lowered the rate turn it off again.
  *
- * <p>The bucket holds {@value #BURST_SECONDS} s of tokens but gains none while paused: when a pause
- * ends, the requests it held back go at the rate, not at once. A burst at the end of every pause
- * took the budget of the replicas that were not paused, which then met the 429s: independent
- * replicas sharing one limit drifted apart (one replica 3.6 times another, issue 25).
- *
- * <p>Requests that find no token wait in one FIFO queue, drained by one timer at the current rate:
- * a pause or a decrease that comes while they wait holds them too (a reservation made at the old
- * rate would not), a cancelled one leaves the queue, and one that would wait longer than the
- * maximum is refused when it asks (estimated from the queue ahead of it) or, if a later decrease
- * makes it so, when the maximum has passed. Thread-safe; the state changes under a lock held for
- * a few instructions, never while waiting, and permits are granted outside it.
+ * <p>The requests that find no token wait in a {@link PacedQueue}, whose rate and pauses this
+ * class sets: the queue is the mechanism, this class the control law. Thread-safe: the law's state
+ * changes under this object's lock (the queue's own lock is taken inside it, never the other way).
  *
  * <p>Its parameters come from a simulation of the issues' scenarios in virtual time
  * ({@code AdaptiveRateLimiterSimulationTest}): 20, 150 and 1,000 requests per second, a limit that
@@ -71,15 +58,11 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     private static final long MAX_PAUSE_NANOS = Duration.ofMinutes(5).toNanos();
     /** How long without a 429 before the limiter is off (and free) again: 10 s. */
     private static final long QUIET_NANOS = Duration.ofSeconds(10).toNanos();
-    /** The bucket's capacity, in seconds of the rate: {@value}. */
-    static final double BURST_SECONDS = 0.75;
     /** Within this many seconds of the last decrease, a decrease is based on the admissions since: {@value}. */
     static final int REPEAT_SECONDS = 3;
     private static final long SECOND = 1_000_000_000L;
 
     private final RateLimitSettings settings;
-    private final long maxWaitNanos;
-    private final Scheduler timer;
     /** Monotonic nanoseconds (the scheduler's own clock is the wall clock, which can jump). */
     private final LongSupplier clock;
     private final long origin;
@@ -87,21 +70,16 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     private final LastSecond throttled = new LastSecond();
     /** The requests let through: before their replies come, the only count of what was sent. */
     private final LastSecond letThrough = new LastSecond();
+    private final PacedQueue queue;
     private volatile boolean enabled;
-    private volatile long pausedUntil;
 
     // under the lock
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
-    private @Nullable Disposable drain;
     private double rate = Double.POSITIVE_INFINITY;
-    private double tokens;
-    private long refilledAt;
     private double lastMax;
     /** CUBIC's K: seconds from the last decrease back to {@code lastMax}. */
     private double recovery;
     private long lastDecrease;
     private long enabledAt;
-    private long pauseFrom;
     private long lastThrottled;
     private long admittedSinceDecrease;
     /** The rate is still the first decrease's guess (a quarter of what was sent), not what was admitted. */
@@ -123,112 +101,26 @@ public final class AdaptiveRateLimiter implements RateLimiter {
 
     private AdaptiveRateLimiter(RateLimitSettings settings, Scheduler timer, LongSupplier clock) {
         this.settings = settings;
-        this.maxWaitNanos = settings.maxWait().toNanos();
-        this.timer = timer;
         this.clock = clock;
         this.origin = now();
-        this.pausedUntil = origin;
-        this.pauseFrom = origin; // no pause yet: none counts in the share of the last second spent sending
+        this.queue = new PacedQueue(settings.maxWait().toNanos(), timer, clock, at -> letThrough.count(at - origin));
     }
 
     @Override
     public Mono<Duration> permit() {
         long now = now();
-        if (!enabled && pausedUntil - now <= 0) {
+        if (!enabled && !queue.paused(now)) {
             letThrough.count(now - origin);
             return AT_ONCE;
         }
-        return Mono.create(this::enqueue);
-    }
-
-    private void enqueue(MonoSink<Duration> sink) {
-        long now = now();
-        Waiter waiter = new Waiter(sink, now);
-        sink.onCancel(() -> leave(waiter));
-        boolean refused = false;
-        boolean granted = false;
-        synchronized (this) {
-            if (waiter.cancelled) {
-                return;
-            }
-            refill(now);
-            long pause = Math.max(0, pausedUntil - now);
-            if (queue.isEmpty() && pause == 0 && (!enabled || tokens >= 1)) {
-                tokens -= enabled ? 1 : 0;
-                granted = true;
-            } else {
-                double ahead = enabled ? queue.size() + 1 - tokens : 0;
-                long wait = Math.max(pause, ahead <= 0 ? 0 : (long) (ahead / rate * SECOND));
-                if (wait > maxWaitNanos) {
-                    refused = true;
-                } else {
-                    queue.add(waiter);
-                    scheduleDrain(now);
-                }
-            }
-        }
-        if (granted) {
-            letThrough.count(now - origin);
-            sink.success(Duration.ZERO);
-        } else if (refused) {
-            sink.success();
-        }
-    }
-
-    private synchronized void leave(Waiter waiter) {
-        waiter.cancelled = true;
-        queue.remove(waiter);
-    }
-
-    /** Grants what the bucket allows now, refuses who waited past the maximum, sets the next drain. */
-    private void drain() {
-        long now = now();
-        List<Waiter> granted = new ArrayList<>();
-        List<Waiter> refused = new ArrayList<>();
-        synchronized (this) {
-            drain = null;
-            refill(now);
-            while (!queue.isEmpty() && pausedUntil - now <= 0 && (!enabled || tokens >= 1)) {
-                granted.add(queue.poll());
-                tokens -= enabled ? 1 : 0;
-            }
-            while (!queue.isEmpty() && now - queue.peek().since >= maxWaitNanos) {
-                refused.add(queue.poll());
-            }
-            if (!queue.isEmpty()) {
-                scheduleDrain(now);
-            }
-        }
-        for (Waiter waiter : granted) {
-            letThrough.count(now - origin);
-            waiter.sink.success(Duration.ofNanos(Math.max(0, now - waiter.since)));
-        }
-        for (Waiter waiter : refused) {
-            waiter.sink.success();
-        }
-    }
-
-    /** Under the lock: a drain when the head can have its token, or has waited the maximum. */
-    private void scheduleDrain(long now) {
-        if (drain != null) {
-            return;
-        }
-        long next = Math.max(pausedUntil - now, enabled && tokens < 1 ? (long) ((1 - tokens) / rate * SECOND) : 0);
-        Waiter head = queue.peek();
-        if (head != null) {
-            next = Math.min(next, head.since + maxWaitNanos - now);
-        }
-        drain = timer.schedule(this::drain, Math.max(next, 1), TimeUnit.NANOSECONDS);
+        return Mono.create(queue::enqueue);
     }
 
     @Override
     public void onThrottled(@Nullable Duration retryAfter) {
         long now = now();
         synchronized (this) {
-            double sending = sendingShareOfLastSecond(now);
-            if (enabled) {
-                refill(now); // the tokens earned up to the pause
-            }
+            double sending = 1 - queue.pausedSince(now - SECOND, now) / (double) SECOND;
             pause(now, retryAfter);
             throttled.count(now - origin);
             double sent = admitted.perSecond(now - origin) + throttled.perSecond(now - origin);
@@ -274,33 +166,17 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             lastDecrease = now;
             if (!enabled) {
                 enabledAt = now;
-                refilledAt = now;
-                tokens = 0;
-            } else {
-                refill(now);
             }
-            setRate(base * settings.decrease());
+            setRate(now, base * settings.decrease(), !enabled);
             enabled = true;
         }
     }
 
-    /** Under the lock: pauses every request for the {@code Retry-After}, if any. */
+    /** Pauses every request for the {@code Retry-After}, if any (the tokens earned up to it are kept). */
     private void pause(long now, @Nullable Duration retryAfter) {
         if (retryAfter != null && !retryAfter.isNegative() && !retryAfter.isZero()) {
-            long until = now + Math.min(retryAfter.toNanos(), MAX_PAUSE_NANOS);
-            if (pausedUntil - now <= 0) {
-                pauseFrom = now;
-            }
-            if (until - pausedUntil > 0) {
-                pausedUntil = until;
-            }
+            queue.pause(now, now + Math.min(retryAfter.toNanos(), MAX_PAUSE_NANOS));
         }
-    }
-
-    /** Under the lock, before a new pause: the share of the last second the client was not paused. */
-    private double sendingShareOfLastSecond(long now) {
-        long paused = Math.max(0, Math.min(now, pausedUntil) - Math.max(now - SECOND, pauseFrom));
-        return 1 - paused / (double) SECOND;
     }
 
     @Override
@@ -315,14 +191,14 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             if (now - lastThrottled > QUIET_NANOS && queue.isEmpty()) {
                 enabled = false; // no 429 for a long while: free again, until the next one
                 rate = Double.POSITIVE_INFINITY;
+                queue.unlimit();
                 return;
             }
             double t = (now - lastDecrease) / (double) SECOND - recovery;
             double cubic = lastMax + CUBIC_C * t * t * t;
-            refill(now);
             // not above twice the admissions (a quiet client stores no burst), nor below the rate
             // of the last decrease (after a pause, the last second's admissions are few)
-            setRate(Math.min(cubic, Math.max(2 * admitted.perSecond(now - origin), lastMax * settings.decrease())));
+            setRate(now, Math.min(cubic, Math.max(2 * admitted.perSecond(now - origin), lastMax * settings.decrease())), false);
         }
     }
 
@@ -341,31 +217,24 @@ public final class AdaptiveRateLimiter implements RateLimiter {
      * paused (right after a pause, the admissions of the last second are few for no fault of the rate).
      */
     private double admittedWhileSending(long now) {
-        long windowStart = now - SECOND;
-        long paused = Math.max(0, Math.min(now, pausedUntil) - Math.max(windowStart, pauseFrom));
+        long paused = queue.pausedSince(now - SECOND, now);
         if (paused > SECOND / 2) {
             return Double.POSITIVE_INFINITY; // too short a sample: the rate itself is the base
         }
         return admitted.perSecond(now - origin) * SECOND / (SECOND - paused);
     }
 
-    private void setRate(double next) {
+    /** Under the lock: the queue's rate from {@code now}, from an empty bucket if {@code start}. */
+    private void setRate(long now, double next, boolean start) {
         if (Double.isNaN(next) || Double.isInfinite(next)) {
             return; // never: the bases are finite counts, but a limiter that does not limit would hang its queue
         }
         rate = Math.max(settings.minRate(), next);
-        tokens = Math.min(tokens, capacity());
-    }
-
-    /** Three quarters of a second's worth of tokens, at least one. */
-    private double capacity() {
-        return Math.max(1, rate * BURST_SECONDS);
-    }
-
-    private void refill(long now) {
-        long from = Math.max(refilledAt, Math.min(now, pausedUntil)); // no tokens while paused
-        tokens = Math.min(capacity(), tokens + Math.max(0, now - from) / (double) SECOND * rate);
-        refilledAt = now;
+        if (start) {
+            queue.start(now, rate);
+        } else {
+            queue.rate(now, rate);
+        }
     }
 
     private long now() {
@@ -376,17 +245,5 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     public String toString() {
         return "AdaptiveRateLimiter{" + (enabled ? String.format(java.util.Locale.ROOT, "%.1f/s", rate) : "off")
                 + ", " + settings + '}';
-    }
-
-    /** A request waiting in the queue. */
-    private static final class Waiter {
-        final MonoSink<Duration> sink;
-        final long since;
-        boolean cancelled; // under the limiter's lock
-
-        Waiter(MonoSink<Duration> sink, long since) {
-            this.sink = sink;
-            this.since = since;
-        }
     }
 }
