@@ -23,6 +23,14 @@ import reactor.core.scheduler.Scheduler;
  * took the budget of the replicas that were not paused, which then met the 429s: independent
  * replicas sharing one limit drifted apart (one replica 3.6 times another, issue 25).
  *
+ * <p>While requests wait, it grants them in groups: the tokens of {@value #GROUP_SECONDS} s of the
+ * rate at once (at least one, and no more than wait), not one token at a time. A queue paced evenly
+ * at about the rate the API's own bucket refills takes each token as the API makes it, so the other
+ * replicas' requests find that bucket empty: in the simulation, the largest of four replicas met a
+ * 429 on 0.14% of its requests, the others on 2.9-3.1%, and the 429s that should have cut the
+ * largest fell on the small ones (issue 25). In groups, the larger a replica's rate, the larger its
+ * groups, and a group is what finds the API's bucket short first.
+ *
  * <p>A pause or a rate change that comes while requests wait holds them too (a reservation made at
  * the old rate would not); a cancelled request leaves the queue; one that would wait longer than the
  * maximum is refused when it asks (estimated from the queue ahead of it) or, if a later change makes
@@ -33,6 +41,8 @@ final class PacedQueue {
 
     /** The bucket's capacity, in seconds of the rate: {@value}. */
     static final double BURST_SECONDS = 0.75;
+    /** The waiting requests go in groups of this many seconds of the rate: {@value}. */
+    static final double GROUP_SECONDS = 0.03;
     private static final long SECOND = 1_000_000_000L;
 
     private final long maxWaitNanos;
@@ -121,7 +131,8 @@ final class PacedQueue {
             drain = null;
             boolean limited = limited();
             refill(now);
-            while (!queue.isEmpty() && pausedUntil - now <= 0 && (!limited || tokens >= 1)) {
+            boolean ready = !limited || tokens >= group();
+            while (ready && !queue.isEmpty() && pausedUntil - now <= 0 && (!limited || tokens >= 1)) {
                 grants.add(queue.poll());
                 tokens -= limited ? 1 : 0;
             }
@@ -146,7 +157,8 @@ final class PacedQueue {
         if (drain != null) {
             return;
         }
-        long next = Math.max(pausedUntil - now, limited() && tokens < 1 ? (long) ((1 - tokens) / rate * SECOND) : 0);
+        double group = limited() ? group() : 0;
+        long next = Math.max(pausedUntil - now, tokens < group ? (long) ((group - tokens) / rate * SECOND) : 0);
         Waiter head = queue.peek();
         if (head != null) {
             next = Math.min(next, head.since + maxWaitNanos - now);
@@ -196,6 +208,14 @@ final class PacedQueue {
 
     private boolean limited() {
         return rate != Double.POSITIVE_INFINITY;
+    }
+
+    /**
+     * Under the lock, while limited: the tokens a drain waits for before it grants: those of
+     * {@value #GROUP_SECONDS} s of the rate, at least one, at most the bucket and the requests that wait.
+     */
+    private double group() {
+        return Math.max(1, Math.min(queue.size(), Math.min(capacity(), Math.floor(rate * GROUP_SECONDS))));
     }
 
     /** Three quarters of a second's worth of tokens, at least one. */
