@@ -2,6 +2,9 @@ package io.github.reactivekoyeb.snapshots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.reactivekoyeb.snapshots.support.BufferLeakAppender;
 import io.github.reactivekoyeb.snapshots.support.NoBufferLeaksExtension;
 import io.github.reactivekoyeb.snapshots.testing.RecordedRequest;
@@ -12,6 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.function.client.ExchangeFunctions;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -40,6 +45,44 @@ class DirectExchangeTest extends FakeServerTest {
         assertThat(direct.get(0).get("headers").toString()).contains("content-type=[application/json]")
                 .contains("content-length=[").contains("authorization=[Bearer ").contains("accept-encoding=[gzip]");
         assertThat(direct.get(2).get("headers").toString()).doesNotContain("content-type").doesNotContain("content-length");
+    }
+
+    /**
+     * Through a {@code WebClient}, every exchange is logged by its {@code ExchangeFunctions} (at
+     * DEBUG, on in the suite): a default client logs none for this server, a client on an
+     * application's builder logs its requests.
+     */
+    @Test
+    void aClientWithoutAnApplicationWebClientBuilderSendsNothingThroughWebClient() {
+        server.seed(1);
+        Logger exchanges = (Logger) LoggerFactory.getLogger(ExchangeFunctions.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        exchanges.addAppender(logged);
+        try {
+            client().getSnapshot("snap-000001").block(TIMEOUT);
+            client().listSnapshots(ListSnapshotsRequest.builder().pageSize(10).build()).collectList().block(TIMEOUT);
+            assertThat(toThisServer(logged)).as("WebClient's exchanges, default client").isEmpty();
+            track(clientBuilder().webClientBuilder(WebClient.builder()).build()).getSnapshot("snap-000001").block(TIMEOUT);
+            assertThat(toThisServer(logged)).as("WebClient's exchanges, on an application's builder").isNotEmpty();
+        } finally {
+            exchanges.detachAppender(logged);
+        }
+    }
+
+    /** The logged lines that name this test's server (other classes' clients may log meanwhile). */
+    private List<String> toThisServer(ListAppender<ILoggingEvent> logged) {
+        List<ILoggingEvent> events;
+        synchronized (logged) { // the appender appends under its own lock
+            events = List.copyOf(logged.list);
+        }
+        List<String> lines = new ArrayList<>();
+        for (ILoggingEvent event : events) {
+            if (event.getFormattedMessage().contains(server.baseUrl())) {
+                lines.add(event.getFormattedMessage());
+            }
+        }
+        return lines;
     }
 
     /** Create, update, get, list and delete; each request as the server saw it, minus what differs by nature. */
