@@ -73,8 +73,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     private final PacedQueue queue;
     private volatile boolean enabled;
 
-    // under the lock
-    private double rate = Double.POSITIVE_INFINITY;
+    // under the lock (the rate itself is the queue's)
     private double lastMax;
     /** CUBIC's K: seconds from the last decrease back to {@code lastMax}. */
     private double recovery;
@@ -145,7 +144,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             // its whole bucket) starts from a quarter of what it sent rather than from nothing
             double base = Math.max(settings.minRate(), first
                     ? Math.max(admitted.perSecond(now - origin), requested / 4)
-                    : Math.max(rate * settings.decrease(), Math.min(rate, admittedWhileSending(now))));
+                    : Math.max(queue.rate() * settings.decrease(), Math.min(queue.rate(), admittedWhileSending(now))));
             if (first) {
                 guessed = requested / 4 > admitted.perSecond(now - origin);
             } else if (now - lastDecrease >= REPEAT_SECONDS * SECOND) {
@@ -190,7 +189,6 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             admittedSinceDecrease++;
             if (now - lastThrottled > QUIET_NANOS && queue.isEmpty()) {
                 enabled = false; // no 429 for a long while: free again, until the next one
-                rate = Double.POSITIVE_INFINITY;
                 queue.unlimit();
                 return;
             }
@@ -204,7 +202,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
 
     @Override
     public double rate() {
-        return enabled ? rate : Double.POSITIVE_INFINITY;
+        return enabled ? queue.rate() : Double.POSITIVE_INFINITY;
     }
 
     @Override
@@ -229,7 +227,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
         if (Double.isNaN(next) || Double.isInfinite(next)) {
             return; // never: the bases are finite counts, but a limiter that does not limit would hang its queue
         }
-        rate = Math.max(settings.minRate(), next);
+        double rate = Math.max(settings.minRate(), next);
         if (start) {
             queue.start(now, rate);
         } else {
@@ -243,7 +241,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
 
     @Override
     public String toString() {
-        return "AdaptiveRateLimiter{" + (enabled ? String.format(java.util.Locale.ROOT, "%.1f/s", rate) : "off")
+        return "AdaptiveRateLimiter{" + (enabled ? String.format(java.util.Locale.ROOT, "%.1f/s", queue.rate()) : "off")
                 + ", " + settings + '}';
     }
 }

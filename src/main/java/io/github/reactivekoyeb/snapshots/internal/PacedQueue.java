@@ -51,11 +51,12 @@ final class PacedQueue {
     /** Told of each permit granted, with the time it was granted. */
     private final LongConsumer granted;
     private volatile long pausedUntil;
+    /** Requests per second, infinite while unlimited; written under the lock, read anywhere. */
+    private volatile double rate = Double.POSITIVE_INFINITY;
 
     // under the lock
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private @Nullable Disposable drain;
-    private double rate = Double.POSITIVE_INFINITY;
     private double tokens;
     private long refilledAt;
     private long pauseFrom;
@@ -194,6 +195,11 @@ final class PacedQueue {
         refill(now);
         this.rate = rate;
         tokens = Math.min(tokens, capacity());
+    }
+
+    /** The rate, in requests per second; infinite while unlimited. */
+    double rate() {
+        return rate;
     }
 
     /** Lifts the rate: from now on only a pause holds requests. */
