@@ -410,8 +410,10 @@ public interface ReactiveSnapshotsClient extends AutoCloseable {
         Builder maxResponseSize(int bytes);
 
         /**
-         * The limits of the connection pool the client creates for itself; ignored when the client
-         * is built on an application's {@link WebClient.Builder} (whose connector then applies).
+         * The limits of the connection pool the client creates for itself. Set on a client built
+         * on an application's {@link WebClient.Builder}, it gives that client a connector of its
+         * own with these limits (as custom trust or a proxy do), under the application's filters,
+         * codecs and observation; not set, such a client sends on the application's connector.
          * Default {@link ConnectionPoolSettings#defaults()}.
          *
          * @param settings the pool's limits

@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,13 +9,24 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** Base of the tests that talk to a {@link FakeKoyebServer} over real HTTP. */
-abstract class FakeServerTest {
+/**
+ * Base of the tests that talk to a {@link FakeKoyebServer} over real HTTP. Its clients send the
+ * way the test says ({@link OnEachTransport}: once on each transport); a plain {@code @Test}'s
+ * through the client's own Reactor Netty client.
+ */
+abstract class FakeServerTest implements ClientTransport.Aware {
 
     static final String TOKEN = io.github.reactivekoyeb.snapshots.support.TestSecrets.TOKEN;
 
     FakeKoyebServer server;
+    /** How this test's clients send. */
+    ClientTransport transport = ClientTransport.REACTOR_NETTY;
     private final List<ReactiveSnapshotsClient> clients = new ArrayList<>();
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     @BeforeEach
     void startServer() {
@@ -27,9 +40,9 @@ abstract class FakeServerTest {
         server.close();
     }
 
-    /** A builder pointed at the fake server, with the token and fast retries. */
+    /** A builder pointed at the fake server, with the token and fast retries, on the test's transport. */
     ReactiveSnapshotsClient.Builder clientBuilder() {
-        return ReactiveSnapshotsClient.builder()
+        return transport.apply(ReactiveSnapshotsClient.builder())
                 .baseUrl(server.baseUrl())
                 .token(TOKEN)
                 .responseTimeout(Duration.ofSeconds(5))

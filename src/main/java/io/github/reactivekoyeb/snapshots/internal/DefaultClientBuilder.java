@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -22,11 +24,15 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * The builder behind {@link ReactiveSnapshotsClient#builder()}.
  *
- * <p>Without an application {@code WebClient.Builder}, or with custom trust or a proxy, the
- * client gets a {@link Connector} of its own. Every setting is checked when it is set, with the
+ * <p>Without an application {@code WebClient.Builder}, or with custom trust, a proxy or
+ * {@code connectionPool(...)}, the client gets a {@link Connector} of its own; its
+ * {@link Transport} is chosen once, in {@link #build()}, and named in one DEBUG line of the
+ * logger {@code io.github.reactivekoyeb.snapshots.client}. Every setting is checked when it is set, with the
  * domain types' own messages: the Boot properties are bound through this builder too.
  */
 public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Builder {
+
+    private static final Log log = LogFactory.getLog("io.github.reactivekoyeb.snapshots.client");
 
     /** The default {@link #maxResponseSize(int)}: 4 MiB. */
     public static final int DEFAULT_MAX_RESPONSE_SIZE = 4 * 1024 * 1024;
@@ -46,6 +52,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     private @Nullable TrustManagerFactory trust;
     private @Nullable ProxySettings proxy;
     private ConnectionPoolSettings pool = ConnectionPoolSettings.defaults();
+    private boolean poolConfigured;
     private ClientEventListener listener = ClientEventListener.NONE;
 
     /** Use {@link ReactiveSnapshotsClient#builder()}. */
@@ -165,6 +172,7 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
     @Override
     public DefaultClientBuilder connectionPool(ConnectionPoolSettings settings) {
         this.pool = Objects.requireNonNull(settings, "settings");
+        this.poolConfigured = true;
         return this;
     }
 
@@ -175,12 +183,35 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
             throw new IllegalStateException("refusing to send the token over plain http to " + uri.getHost()
                     + ": use https, or allowInsecureHttp(true) if you really mean it");
         }
-        WebClient.Builder builder = webClientBuilder != null ? webClientBuilder.clone() : WebClient.builder();
-        // the client's own connector: without an application builder, or with custom trust or a
-        // proxy, which only a connector can carry (the application's filters, codecs and
-        // observation stay)
-        Connector own = webClientBuilder == null || trust != null || proxy != null
-                ? Connector.create(pool, trust, proxy) : null;
+        // read the version resource and load the JSON reading and writing classes here, on the
+        // caller's thread, never lazily on an event loop
+        WireJson.get();
+        Connector own = ownConnectorReason() == null ? null : Connector.create(pool, trust, proxy);
+        Transport transport = transport(own);
+        if (log.isDebugEnabled()) {
+            log.debug("ReactiveSnapshotsClient for " + baseUrl + " sends through " + transport + ": " + transportReason());
+        }
+        HttpExchanger exchanger = new HttpExchanger(transport, own == null ? null : own.gate(),
+                new TokenSource(token, tokenProvider), new RequestHeaders(ClientVersion.USER_AGENT, compression),
+                retryPolicy, rateLimiter != null ? rateLimiter : RateLimiter.adaptive(), responseTimeout, maxResponseSize,
+                Clock.systemUTC(), listener);
+        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener,
+                own == null ? () -> { } : () -> own.pool().disposeLater().subscribe(),
+                own == null ? null : own.metrics(), defaultReadAhead);
+    }
+
+    /**
+     * The transport, chosen once: without an application {@code WebClient.Builder}, straight
+     * through the client's own Reactor Netty client (nothing of the application's to apply);
+     * with one, through its {@code WebClient}, on the client's own connector when a setting needs
+     * one (its filters, codecs and observation stay).
+     */
+    private Transport transport(@Nullable Connector own) {
+        WebClient.Builder application = webClientBuilder;
+        if (application == null) {
+            return new ReactorNettyTransport(Objects.requireNonNull(own).http(), baseUrl);
+        }
+        WebClient.Builder builder = application.clone();
         if (own != null) {
             builder.clientConnector(own.connector());
         }
@@ -188,19 +219,35 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // and Spring must never log our request headers, whatever the application enabled
         builder.defaultHeaders(headers -> SpringHeaders.remove(headers, HttpHeaders.AUTHORIZATION))
                 .codecs(codecs -> codecs.defaultCodecs().enableLoggingRequestDetails(false));
-        // read the version resource and load the JSON reading and writing classes here, on the
-        // caller's thread, never lazily on an event loop
-        WireJson.get();
-        // without an application builder, nothing of the application's is in the WebClient: the
-        // exchanges go straight through the connector (issue 27)
-        HttpExchanger exchanger = new HttpExchanger(builder.build(),
-                own != null && webClientBuilder == null ? own.http() : null, own == null ? null : own.gate(), baseUrl,
-                new TokenSource(token, tokenProvider), ClientVersion.USER_AGENT, compression, retryPolicy,
-                rateLimiter != null ? rateLimiter : RateLimiter.adaptive(), responseTimeout, maxResponseSize,
-                Clock.systemUTC(), listener);
-        return new DefaultReactiveSnapshotsClient(exchanger, baseUrl, defaultPageSize, listener,
-                own == null ? () -> { } : () -> own.pool().disposeLater().subscribe(),
-                own == null ? null : own.metrics(), defaultReadAhead);
+        return new WebClientTransport(builder.build(), baseUrl, own != null);
+    }
+
+    /** Why the client needs a connector of its own, or null when it sends on the application's. */
+    private @Nullable String ownConnectorReason() {
+        if (webClientBuilder == null) {
+            return "no application WebClient.Builder";
+        }
+        if (trust != null) {
+            return "custom trust, which only a connector carries";
+        }
+        if (proxy != null) {
+            return "a proxy, which only a connector carries";
+        }
+        if (poolConfigured) {
+            return "connectionPool(...) was set, which only the client's own connector carries";
+        }
+        return null;
+    }
+
+    /** The reason of the transport's choice, for its DEBUG line. */
+    private String transportReason() {
+        String own = ownConnectorReason();
+        if (webClientBuilder == null) {
+            return "no application WebClient.Builder (nothing of an application's to apply: no filters, codecs or"
+                    + " observation)";
+        }
+        return own == null ? "an application WebClient.Builder (its filters, codecs, connector and observation)"
+                : "an application WebClient.Builder (its filters, codecs and observation) and " + own;
     }
 
     static boolean isLoopback(@Nullable String host) {

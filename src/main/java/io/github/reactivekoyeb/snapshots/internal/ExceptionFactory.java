@@ -21,12 +21,13 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLHandshakeException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.web.reactive.function.client.WebClientException;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.netty.channel.AbortedException;
 
 /**
  * The one place where a failed try becomes its typed exception, in the style of
@@ -88,16 +89,32 @@ final class ExceptionFactory {
         }
     }
 
-    /** Whether a failure of the exchange is the transport's (not a reply the client read). */
+    /**
+     * Whether a failure of the exchange is the transport's, not a reply the client read: whatever
+     * a {@link Transport} met before the reply ({@link Transport.TransportFailure}, on every
+     * transport), the response timeout, or a connection that failed while the reply's body came
+     * (an {@code IOException} such as Reactor Netty's {@code PrematureCloseException}, or its
+     * {@code AbortedException}, among the causes), or a pool that gave no connection.
+     */
     static boolean isTransportFailure(Throwable e) {
-        return e instanceof WebClientException || e instanceof TimeoutException || hasCause(e, IOException.class);
+        return e instanceof Transport.TransportFailure || e instanceof ExchangeCut.ResponseTimeout
+                || e instanceof WebClientException
+                || anyCause(e, t -> t instanceof IOException || isAborted(t) || isPoolRefusal(t));
     }
 
-    /** A failure before a reply was complete, as its {@link Reason}. */
-    KoyebTransportException forTransportFailure(Throwable e, ApiRequest request, int attempt, Duration timeout) {
+    /**
+     * A failure before a reply was complete, as its {@link Reason}: the same reason and detail for
+     * the same cause, whichever transport met it (a {@link Transport.TransportFailure} or Spring's
+     * {@code WebClientRequestException} is read through to what it wraps). Nothing was sent when
+     * the connection could not be opened or had ({@code CONNECT}, which every operation retries):
+     * refused, timed out, unknown host, no pooled connection in time or room in its queue, or a
+     * pooled connection closed before the request was written.
+     */
+    KoyebTransportException forTransportFailure(Throwable failure, ApiRequest request, int attempt, Duration timeout) {
+        Throwable e = unwrapped(failure);
         Reason reason;
         String detail;
-        if (e instanceof TimeoutException) {
+        if (e instanceof ExchangeCut.ResponseTimeout) {
             reason = Reason.RESPONSE_TIMEOUT;
             detail = "no complete response within " + timeout.toMillis() + " ms";
         } else if (anyCause(e, t -> t.getClass().getName().startsWith("io.netty.handler.proxy."))) {
@@ -111,17 +128,49 @@ final class ExceptionFactory {
                 || hasCause(e, UnknownHostException.class)) {
             reason = Reason.CONNECT;
             detail = "could not connect (" + rootMessage(e) + ")";
-        } else if (e instanceof RequestGate.Refused
-                || anyCause(e, t -> t.getClass().getSimpleName().startsWith("PoolAcquire"))) {
-            // the queue in front of the pool, or Reactor Netty's pool (its classes are shaded),
-            // refused or timed out the acquire: nothing was sent
+        } else if (anyCause(e, ExceptionFactory::isPoolRefusal)) {
+            // the queue in front of the pool, or Reactor Netty's pool, refused or timed out the
+            // acquire (its pending queue full, or the wait too long): nothing was sent
             reason = Reason.CONNECT;
             detail = "no pooled connection could be had (" + rootMessage(e) + "); see ConnectionPoolSettings";
+        } else if (anyCause(e, ExceptionFactory::isClosedBeforeSend)) {
+            // a pooled connection that the server closed just as it was taken for this request
+            reason = Reason.CONNECT;
+            detail = "the pooled connection closed before the request was sent (" + rootMessage(e) + ")";
         } else {
             reason = Reason.CONNECTION_CLOSED;
             detail = "connection failed before the reply was complete (" + rootMessage(e) + ")";
         }
         return transport(reason, clean(detail), request, 0, attempt, redactor.safeCause(e));
+    }
+
+    /** What a transport's or Spring's wrapper of a failure before the reply wraps. */
+    private static Throwable unwrapped(Throwable e) {
+        Throwable t = e;
+        for (int i = 0; i < 4 && t.getCause() != null
+                && (t instanceof Transport.TransportFailure || t instanceof WebClientRequestException); i++) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * The client's {@link RequestGate} refused, or Reactor Netty's pool (its reactor-pool classes
+     * are shaded, so matched by name): {@code PoolAcquirePendingLimitException},
+     * {@code PoolAcquireTimeoutException}.
+     */
+    private static boolean isPoolRefusal(Throwable t) {
+        return t instanceof RequestGate.Refused || t.getClass().getSimpleName().startsWith("PoolAcquire");
+    }
+
+    /** Reactor Netty's {@code AbortedException}: the connection closed under an exchange. */
+    private static boolean isAborted(Throwable t) {
+        return t instanceof AbortedException;
+    }
+
+    /** Reactor Netty's {@code AbortedException.beforeSend()}: closed before the request was written. */
+    private static boolean isClosedBeforeSend(Throwable t) {
+        return t instanceof AbortedException && t.getMessage() != null && t.getMessage().contains("BEFORE send");
     }
 
     /** A 2xx reply the client could not read: too large, or not the JSON it expects. */

@@ -64,7 +64,7 @@ final class ExchangeCut {
      * A cold {@code Mono} of the exchange that {@code exchange} builds, given the callback to call
      * with the request's native form just before it is written (from Reactor Netty's
      * {@code send}, or {@code WebClient.RequestHeadersSpec#httpRequest}); a cancel cuts it as the class says, and
-     * so does {@code timeout} passing first, which then ends it with a {@link TimeoutException}.
+     * so does {@code timeout} passing first, which then ends it with a {@link ResponseTimeout}.
      *
      * <p>The timeout is one timer on {@link Schedulers#parallel()}, not Reactor's
      * {@code timeout} operator: that one also builds a description of its source for its message
@@ -94,7 +94,7 @@ final class ExchangeCut {
             Disposable timer = Schedulers.parallel().schedule(() -> {
                 if (cut.over()) {
                     cut.cut();
-                    sink.error(new TimeoutException("no complete response within " + timeout.toMillis() + " ms"));
+                    sink.error(new ResponseTimeout(timeout));
                 }
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             cut.timer = timer;
@@ -108,6 +108,18 @@ final class ExchangeCut {
                 }
             });
         });
+    }
+
+    /**
+     * The response timeout passed before the reply was complete: the client's own timer, told
+     * apart from any other {@link TimeoutException} (a pool's acquire timeout is one too).
+     */
+    static final class ResponseTimeout extends TimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        ResponseTimeout(Duration timeout) {
+            super("no complete response within " + timeout.toMillis() + " ms");
+        }
     }
 
     /** True once, for the first of the end, the timeout and the cancel; stops the timer. */

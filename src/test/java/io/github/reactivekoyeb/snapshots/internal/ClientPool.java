@@ -16,13 +16,18 @@ public final class ClientPool {
     }
 
     /**
-     * The pool of a client built without an application {@code WebClient.Builder}.
+     * The pool a client sends on: its own, or, for a client on an application's connector
+     * ({@link ApplicationConnector}), the application pool made last in the test.
      *
      * @param client the client
      * @return its pool
      */
     public static ClientPool of(ReactiveSnapshotsClient client) {
-        return new ClientPool(PoolMetrics.of(client));
+        try {
+            return new ClientPool(PoolMetrics.of(client));
+        } catch (IllegalArgumentException onTheApplicationsConnector) {
+            return new ClientPool(ApplicationConnector.lastMetrics());
+        }
     }
 
     /** @return connections acquired and not released */
