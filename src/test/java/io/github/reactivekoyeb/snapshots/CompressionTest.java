@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.support.BufferLeakAppender;
@@ -15,7 +17,6 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
@@ -25,7 +26,15 @@ import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
 
 /** gzip replies: asked for, inflated by the client on any connector, bounded when inflated. */
-class CompressionTest {
+class CompressionTest implements ClientTransport.Aware {
+
+    /** How this test's clients send: each {@link OnEachTransport} test runs once on each transport. */
+    private ClientTransport transport = ClientTransport.REACTOR_NETTY;
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -42,19 +51,19 @@ class CompressionTest {
         server.close();
     }
 
-    @Test
+    @OnEachTransport
     void listingTenThousandSnapshotsCompressedSendsAtMostAFifthOfTheBytes() {
         server.clearSnapshots();
         server.seed(10_000);
         long plain;
-        try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        try (ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .compression(false).build()) {
             assertThat(client.listSnapshots().count().block(TIMEOUT)).isEqualTo(10_000);
             assertThat(server.lastRequest().header("Accept-Encoding")).isNull();
             plain = server.bodyBytesWritten();
         }
         long compressed;
-        try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+        try (ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl()).build()) {
             assertThat(client.listSnapshots().collectList().block(TIMEOUT)).isEqualTo(server.snapshots());
             assertThat(server.lastRequest().header("Accept-Encoding")).isEqualTo("gzip");
             compressed = server.bodyBytesWritten() - plain;
@@ -64,9 +73,9 @@ class CompressionTest {
         assertThat(compressed).isLessThanOrEqualTo(plain / 5);
     }
 
-    @Test
+    @OnEachTransport
     void compressedErrorBodiesAreReadToo() {
-        try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+        try (ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl()).build()) {
             StepVerifier.create(client.getSnapshot("missing"))
                     .expectErrorSatisfies(e -> {
                         assertThat(e).isInstanceOf(KoyebNotFoundException.class);
@@ -77,18 +86,18 @@ class CompressionTest {
         }
     }
 
-    @Test
+    @OnEachTransport
     void onAnApplicationsConnectorThatDecompressesTheBodyArrivesPlainAndIsRead() {
         WebClient.Builder app = WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(HttpClient.create().compress(true)));
-        try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        try (ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .webClientBuilder(app).build()) {
             assertThat(client.getSnapshot("snap-000042").block(TIMEOUT).id()).isEqualTo("snap-000042");
             assertThat(client.listSnapshots().take(250).count().block(TIMEOUT)).isEqualTo(250);
         }
     }
 
-    @Test
+    @OnEachTransport
     void aGzipBombFailsQuicklyAsResponseTooLargeInBoundedMemory() throws IOException {
         byte[] bomb = bomb(1024); // about 1 MiB that inflates to 1 GiB and more
         DisposableServer bomber = HttpServer.create().host("127.0.0.1").port(0)
@@ -96,7 +105,7 @@ class CompressionTest {
                         .header("Content-Encoding", "gzip").header("Content-Length", String.valueOf(bomb.length))
                         .sendByteArray(Mono.just(bomb)))
                 .bindNow();
-        try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder()
+        try (ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder())
                 .baseUrl("http://127.0.0.1:" + bomber.port()).build()) {
             long start = System.nanoTime();
             StepVerifier.create(client.getSnapshot("snap-000001"))
@@ -121,7 +130,7 @@ class CompressionTest {
      * success and on error statuses: a typed error (the body's start for an error status, a
      * malformed reply for a success) and, under the paranoid leak detector, no buffer left unreleased.
      */
-    @Test
+    @OnEachTransport
     void aBrokenGzipReplyIsATypedErrorAndLeaksNothing() throws Exception {
         byte[] json = "{\"snapshot\":{\"id\":\"snap-000001\",\"name\":\"n\"}}".getBytes(StandardCharsets.UTF_8);
         byte[] gzip = gzip(json);
@@ -141,7 +150,7 @@ class CompressionTest {
                                 .header("Content-Length", String.valueOf(body.getValue().length))
                                 .sendByteArray(Mono.just(body.getValue())))
                         .bindNow();
-                try (ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder()
+                try (ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder())
                         .baseUrl("http://127.0.0.1:" + broken.port()).retryPolicy(RetryPolicy.none()).build()) {
                     for (int i = 0; i < 3; i++) {
                         StepVerifier.create(client.getSnapshot("snap-000001"))

@@ -1,11 +1,11 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 /** The client's own named pool: its limits apply, and a burst queues rather than fails. */
@@ -13,7 +13,7 @@ class ConnectionPoolTest extends FakeServerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    @Test
+    @OnEachTransport
     void aBurstBeyondTheConnectionLimitQueuesAndSucceeds() {
         server.seed(1);
         server.latency(Duration.ofMillis(20));
@@ -26,7 +26,8 @@ class ConnectionPoolTest extends FakeServerTest {
         assertThat(server.connectionsOpened()).isEqualTo(4);
     }
 
-    @Test
+    /** The client's own pool's defaults (an application's connector has its own). */
+    @org.junit.jupiter.api.Test
     void defaultsLetTwoThousandSimultaneousCallsQueue() {
         server.seed(1);
         ReactiveSnapshotsClient client = client();
@@ -35,7 +36,7 @@ class ConnectionPoolTest extends FakeServerTest {
         assertThat(server.connectionsOpened()).isLessThanOrEqualTo(ConnectionPoolSettings.DEFAULT_MAX_CONNECTIONS);
     }
 
-    @Test
+    @OnEachTransport
     void aFullQueueFailsFastWithATypedConnectError() {
         server.seed(1);
         server.latency(Duration.ofMillis(300));
@@ -54,7 +55,7 @@ class ConnectionPoolTest extends FakeServerTest {
         });
     }
 
-    @Test
+    @OnEachTransport
     void settingsAreCheckedAndHaveDocumentedDefaults() {
         ConnectionPoolSettings defaults = ConnectionPoolSettings.defaults();
         assertThat(defaults.maxConnections()).isEqualTo(64);

@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.autoconfigure.MicrometerClientEventListener;
@@ -15,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,7 +30,15 @@ import reactor.test.StepVerifier;
  * alone while 503s still drain it; listings, read-ahead and waiters take permits; the listener and
  * the meters hear of it all.
  */
-class RateLimitingTest {
+class RateLimitingTest implements ClientTransport.Aware {
+
+    /** How this test's clients send: each {@link OnEachTransport} test runs once on each transport. */
+    private ClientTransport transport = ClientTransport.REACTOR_NETTY;
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -72,10 +81,10 @@ class RateLimitingTest {
 
     /** Real time; the everyday suite covers the same in virtual time: {@code AdaptiveRateLimiterSimulationTest}. */
     @Slow
-    @Test
+    @OnEachTransport
     void aFirstBurstOverTheLimitIsPacedAndEveryCallGetsItsValue() {
         server.rateLimit(100);
-        ReactiveSnapshotsClient paced = client(ReactiveSnapshotsClient.builder());
+        ReactiveSnapshotsClient paced = client(transport.apply(ReactiveSnapshotsClient.builder()));
         assertThat(succeeded(paced, 400)).as("calls that got their value, default client").isEqualTo(400);
         long throttled = server.throttledCount();
 
@@ -83,7 +92,7 @@ class RateLimitingTest {
         // 100 retries empty (500 tokens, 5 each), and the calls refused after that fail
         server.rateLimit(0);
         server.rateLimit(100);
-        ReactiveSnapshotsClient unpaced = client(ReactiveSnapshotsClient.builder().rateLimiter(RateLimiter.NONE));
+        ReactiveSnapshotsClient unpaced = client(transport.apply(ReactiveSnapshotsClient.builder()).rateLimiter(RateLimiter.NONE));
         server.clearRequests();
         int without = succeeded(unpaced, 400);
         System.out.printf("first burst of 400 calls on a limit of 100/s: paced, 400 got their value after %d 429s;"
@@ -91,10 +100,10 @@ class RateLimitingTest {
         assertThat(without).as("calls that got their value without the limiter").isLessThan(380);
     }
 
-    @Test
+    @OnEachTransport
     void retryAfterPausesEveryCallOfTheClientNotOnlyTheOneRefused() {
         server.failNext(1, 429, "1");
-        ReactiveSnapshotsClient client = client(ReactiveSnapshotsClient.builder().retryPolicy(RetryPolicy.none()));
+        ReactiveSnapshotsClient client = client(transport.apply(ReactiveSnapshotsClient.builder()).retryPolicy(RetryPolicy.none()));
         StepVerifier.create(client.getSnapshot("snap-000001")).expectError(KoyebRateLimitException.class).verify(TIMEOUT);
         Instant refused = arrivalOf(0);
         StepVerifier.create(client.getSnapshot("snap-000002")).expectNextCount(1).expectComplete().verify(TIMEOUT);
@@ -104,28 +113,28 @@ class RateLimitingTest {
         // without the limiter, the other call goes at once
         server.clearRequests();
         server.failNext(1, 429, "1");
-        ReactiveSnapshotsClient unpaced = client(ReactiveSnapshotsClient.builder().retryPolicy(RetryPolicy.none())
+        ReactiveSnapshotsClient unpaced = client(transport.apply(ReactiveSnapshotsClient.builder()).retryPolicy(RetryPolicy.none())
                 .rateLimiter(RateLimiter.NONE));
         StepVerifier.create(unpaced.getSnapshot("snap-000001")).expectError(KoyebRateLimitException.class).verify(TIMEOUT);
         StepVerifier.create(unpaced.getSnapshot("snap-000002")).expectNextCount(1).expectComplete().verify(TIMEOUT);
         assertThat(Duration.between(arrivalOf(0), arrivalOf(1))).as("at once: well before the 1 s pause").isLessThan(Duration.ofMillis(900));
     }
 
-    @Test
+    @OnEachTransport
     void clientsThatShareALimiterPauseTogether() {
         RateLimiter shared = RateLimiter.adaptive();
-        ReactiveSnapshotsClient one = client(ReactiveSnapshotsClient.builder().rateLimiter(shared)
+        ReactiveSnapshotsClient one = client(transport.apply(ReactiveSnapshotsClient.builder()).rateLimiter(shared)
                 .retryPolicy(RetryPolicy.none()));
-        ReactiveSnapshotsClient two = client(ReactiveSnapshotsClient.builder().rateLimiter(shared));
+        ReactiveSnapshotsClient two = client(transport.apply(ReactiveSnapshotsClient.builder()).rateLimiter(shared));
         server.failNext(1, 429, "1");
         StepVerifier.create(one.getSnapshot("snap-000001")).expectError(KoyebRateLimitException.class).verify(TIMEOUT);
         StepVerifier.create(two.getSnapshot("snap-000002")).expectNextCount(1).expectComplete().verify(TIMEOUT);
         assertThat(Duration.between(arrivalOf(0), arrivalOf(1))).isGreaterThanOrEqualTo(Duration.ofMillis(900));
     }
 
-    @Test
+    @OnEachTransport
     void aCallThatWouldWaitLongerThanTheMaxWaitFailsAtOnceUnsentAndIsNotRetried() {
-        ReactiveSnapshotsClient client = client(ReactiveSnapshotsClient.builder()
+        ReactiveSnapshotsClient client = client(transport.apply(ReactiveSnapshotsClient.builder())
                 .rateLimiter(RateLimiter.adaptive(RateLimitSettings.builder().maxWait(Duration.ofSeconds(2)).build())));
         server.failNext(1, 429, "5");
         // the refused call retries after the Retry-After: cancelled at the end of the test
@@ -151,9 +160,9 @@ class RateLimitingTest {
         first.dispose();
     }
 
-    @Test
+    @OnEachTransport
     void aCallCancelledWhileItWaitsSendsNothing() {
-        ReactiveSnapshotsClient client = client(ReactiveSnapshotsClient.builder().retryPolicy(RetryPolicy.none()));
+        ReactiveSnapshotsClient client = client(transport.apply(ReactiveSnapshotsClient.builder()).retryPolicy(RetryPolicy.none()));
         server.failNext(1, 429, "1");
         StepVerifier.create(client.getSnapshot("snap-000001")).expectError(KoyebRateLimitException.class).verify(TIMEOUT);
         Disposable waiting = client.getSnapshot("snap-000002").subscribe();
@@ -165,13 +174,13 @@ class RateLimitingTest {
         StepVerifier.create(client.getSnapshot("snap-000003")).expectNextCount(1).expectComplete().verify(TIMEOUT);
     }
 
-    @Test
+    @OnEachTransport
     void pacedRetriesOf429sLeaveTheRetryBudgetAloneWhile503sStillDrainIt() {
         // a budget of two retries that fail (a retry that succeeds gives its tokens back)
         RetryPolicy policy = RetryPolicy.builder().maxRetries(1).initialBackoff(Duration.ofMillis(5))
                 .maxBackoff(Duration.ofMillis(10))
                 .budget(RetryBudget.builder().maxTokens(10).retryCost(5).successRefill(0).build()).build();
-        ReactiveSnapshotsClient paced = client(ReactiveSnapshotsClient.builder().retryPolicy(policy)
+        ReactiveSnapshotsClient paced = client(transport.apply(ReactiveSnapshotsClient.builder()).retryPolicy(policy)
                 .rateLimiter(new PassThroughLimiter()));
         // with a limiter, failed retries of 429s take nothing: the third call is still retried
         failTwiceWith(paced, 429, KoyebRateLimitException.class);
@@ -182,7 +191,7 @@ class RateLimitingTest {
         assertNotRetried(paced, 503, KoyebServiceUnavailableException.class);
 
         // without a limiter, two failed retries of 429s empty the budget
-        ReactiveSnapshotsClient unpaced = client(ReactiveSnapshotsClient.builder().retryPolicy(policy)
+        ReactiveSnapshotsClient unpaced = client(transport.apply(ReactiveSnapshotsClient.builder()).retryPolicy(policy)
                 .rateLimiter(RateLimiter.NONE));
         failTwiceWith(unpaced, 429, KoyebRateLimitException.class);
         assertNotRetried(unpaced, 429, KoyebRateLimitException.class);
@@ -205,10 +214,10 @@ class RateLimitingTest {
         server.clearScript();
     }
 
-    @Test
+    @OnEachTransport
     void listingsReadAheadAndWaitersTakeAPermitForEveryRequest() {
         PassThroughLimiter limiter = new PassThroughLimiter();
-        ReactiveSnapshotsClient client = client(ReactiveSnapshotsClient.builder().rateLimiter(limiter));
+        ReactiveSnapshotsClient client = client(transport.apply(ReactiveSnapshotsClient.builder()).rateLimiter(limiter));
         StepVerifier.create(client.listSnapshots(ListSnapshotsRequest.builder().pageSize(5).readAhead(4).build()))
                 .expectNextCount(25).expectComplete().verify(TIMEOUT);
         // every request sent had its permit; a read-ahead guess dropped once the end was known may
@@ -220,7 +229,7 @@ class RateLimitingTest {
 
         // a client of its own for the waiter: a guess of the listing's may still reach the server
         PassThroughLimiter waiterLimiter = new PassThroughLimiter();
-        ReactiveSnapshotsClient waiting = client(ReactiveSnapshotsClient.builder().rateLimiter(waiterLimiter));
+        ReactiveSnapshotsClient waiting = client(transport.apply(ReactiveSnapshotsClient.builder()).rateLimiter(waiterLimiter));
         server.creationDelay(Duration.ofMillis(300));
         StepVerifier.create(waiting.createSnapshotAndAwait(CreateSnapshotRequest.of("vol-1", "paced"), TIMEOUT))
                 .expectNextCount(1).expectComplete().verify(TIMEOUT);
@@ -230,7 +239,7 @@ class RateLimitingTest {
         assertThat(waiterLimiter.permits.get()).isEqualTo(createAndPolls);
     }
 
-    @Test
+    @OnEachTransport
     void theListenerAndTheMetersHearOfThrottlingAndWaits() {
         RateLimiter limiter = RateLimiter.adaptive();
         MeterRegistry registry = new SimpleMeterRegistry();
@@ -250,7 +259,7 @@ class RateLimitingTest {
             }
         };
         assertThat(registry.get(MicrometerClientEventListener.RATE_LIMIT).gauge().value()).as("rate while off").isNaN();
-        ReactiveSnapshotsClient client = client(ReactiveSnapshotsClient.builder().rateLimiter(limiter)
+        ReactiveSnapshotsClient client = client(transport.apply(ReactiveSnapshotsClient.builder()).rateLimiter(limiter)
                 .retryPolicy(RetryPolicy.none()).eventListener(listener));
         // two 429s at once: the first one a client meets is stray (a pause, the rate left free), the
         // second one lowers the rate
@@ -269,10 +278,10 @@ class RateLimitingTest {
                 .isPositive().isFinite();
     }
 
-    @Test
+    @OnEachTransport
     void withoutALimitNothingWaits() {
         List<Duration> waits = new CopyOnWriteArrayList<>();
-        ReactiveSnapshotsClient client = client(ReactiveSnapshotsClient.builder().eventListener(new ClientEventListener() {
+        ReactiveSnapshotsClient client = client(transport.apply(ReactiveSnapshotsClient.builder()).eventListener(new ClientEventListener() {
             @Override
             public void onRateLimitWait(String method, String uriTemplate, Duration wait) {
                 waits.add(wait);

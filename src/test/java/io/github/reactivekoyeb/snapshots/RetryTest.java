@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
@@ -33,7 +33,7 @@ class RetryTest extends FakeServerTest {
         return Duration.between(requests.get(first).receivedAt(), requests.get(second).receivedAt()).toMillis();
     }
 
-    @Test
+    @OnEachTransport
     void serviceUnavailableThenOkSendsExactlyTwoRequests() {
         server.seed(1);
         server.failNext(1, 503);
@@ -41,7 +41,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(2);
     }
 
-    @Test
+    @OnEachTransport
     void rateLimitedIsRetried() {
         server.seed(1);
         server.failNext(2, 429);
@@ -49,7 +49,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(3);
     }
 
-    @Test
+    @OnEachTransport
     void createIsRetriedOnServiceUnavailable() {
         server.failNext(1, 503);
         StepVerifier.create(client().createSnapshot(CreateSnapshotRequest.of("vol", "n"))).expectNextCount(1)
@@ -58,7 +58,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.snapshots()).hasSize(1);
     }
 
-    @Test
+    @OnEachTransport
     void exhaustionEmitsTheLastTypedExceptionItselfWithItsAttempts() {
         server.failNext(10, 503);
         Throwable e = errorOf(client(fastRetries(3)).getSnapshot("abc"));
@@ -68,7 +68,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(4);
     }
 
-    @Test
+    @OnEachTransport
     void aFailureAfterRetriesCountsEveryRequestSent() {
         server.failNext(2, 503);
         server.failNext(1, 404);
@@ -77,7 +77,7 @@ class RetryTest extends FakeServerTest {
         assertThat(((KoyebApiException) e).attempts()).isEqualTo(3);
     }
 
-    @Test
+    @OnEachTransport
     void defaultPolicyRetriesThreeTimes() {
         assertThat(RetryPolicy.defaults().maxRetries()).isEqualTo(3);
         // Retry-After: 0 takes the place of the default backoff (250 ms, doubling), which the
@@ -101,7 +101,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
-    @Test
+    @OnEachTransport
     void noneNeverRetries() {
         server.failNext(1, 503);
         Throwable e = errorOf(client(RetryPolicy.none()).getSnapshot("abc"));
@@ -110,7 +110,7 @@ class RetryTest extends FakeServerTest {
         assertThat(RetryPolicy.none().maxRetries()).isZero();
     }
 
-    @Test
+    @OnEachTransport
     void aConnectionThatCouldNotBeOpenedIsRetried() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -135,7 +135,7 @@ class RetryTest extends FakeServerTest {
         }
     }
 
-    @Test
+    @OnEachTransport
     void refusedConnectionsEndWithATypedErrorAfterTheRetries() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -184,7 +184,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
-    @Test
+    @OnEachTransport
     void updateIsNeverResentOnceItMayHaveReachedTheServer() {
         server.seed(1);
         server.enqueue(FakeResponse.disconnect());
@@ -194,7 +194,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
-    @Test
+    @OnEachTransport
     void deleteWhoseConnectionFailedAfterSendingIsRetried() {
         server.seed(1);
         server.enqueue(FakeResponse.disconnect());
@@ -202,7 +202,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(2);
     }
 
-    @Test
+    @OnEachTransport
     void aGetThatTimesOutIsRetried() {
         server.seed(1);
         server.enqueue(FakeResponse.delayed(Duration.ofSeconds(2)));
@@ -211,7 +211,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(2);
     }
 
-    @Test
+    @OnEachTransport
     void aCreateThatTimesOutIsNotRetried() {
         server.enqueue(FakeResponse.delayed(Duration.ofSeconds(2)));
         ReactiveSnapshotsClient client = track(clientBuilder().responseTimeout(Duration.ofMillis(300)).build());
@@ -223,7 +223,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
-    @Test
+    @OnEachTransport
     void retryAfterSecondsIsHonoured() {
         server.seed(1);
         server.failNext(1, 503, "1");
@@ -233,7 +233,7 @@ class RetryTest extends FakeServerTest {
         assertThat(gapMillis(0, 1)).isBetween(950L, 3000L);
     }
 
-    @Test
+    @OnEachTransport
     void retryAfterIsCappedByMaxBackoff() {
         server.seed(1);
         server.failNext(1, 429, "30");
@@ -247,7 +247,7 @@ class RetryTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(2);
     }
 
-    @Test
+    @OnEachTransport
     void retryAfterDateIsHonouredAndCapped() {
         server.seed(1);
         String inThreeSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
@@ -262,7 +262,7 @@ class RetryTest extends FakeServerTest {
         assertThat(gapMillis(0, 1)).isBetween(1100L, 2500L);
     }
 
-    @Test
+    @OnEachTransport
     void maxElapsedStopsRetries() {
         server.failNext(50, 503);
         RetryPolicy policy = RetryPolicy.builder().maxRetries(50).initialBackoff(Duration.ofMillis(100))
@@ -276,7 +276,7 @@ class RetryTest extends FakeServerTest {
         assertThat(took).isLessThan(Duration.ofMillis(1500));
     }
 
-    @Test
+    @OnEachTransport
     void policyValuesAreChecked() {
         assertThatThrownBy(() -> RetryPolicy.builder().maxRetries(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RetryPolicy.builder().initialBackoff(Duration.ZERO))

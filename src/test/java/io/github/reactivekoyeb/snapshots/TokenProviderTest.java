@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
@@ -11,12 +13,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** Tokens from a provider: asked for each request, a 401 answered once with a new token, errors typed, never shown. */
-class TokenProviderTest {
+class TokenProviderTest implements ClientTransport.Aware {
+
+    /** How this test's clients send: each {@link OnEachTransport} test runs once on each transport. */
+    private ClientTransport transport = ClientTransport.REACTOR_NETTY;
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -29,7 +38,7 @@ class TokenProviderTest {
     void start() {
         server = FakeKoyebServer.builder().token(TestSecrets.TOKEN).build();
         server.seed(500);
-        client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .tokenProvider(() -> Mono.fromSupplier(() -> {
                     asked.incrementAndGet();
                     return current.get();
@@ -47,7 +56,7 @@ class TokenProviderTest {
         return requests.stream().map(r -> r.header("Authorization")).toList();
     }
 
-    @Test
+    @OnEachTransport
     void theProviderIsAskedForEveryRequest() {
         assertThat(client.listSnapshots(ListSnapshotsRequest.builder().pageSize(100).build()).count().block(TIMEOUT))
                 .isEqualTo(500);
@@ -55,7 +64,7 @@ class TokenProviderTest {
         assertThat(authorizations(server.requests())).containsOnly("Bearer " + TestSecrets.TOKEN);
     }
 
-    @Test
+    @OnEachTransport
     void theTokenRotatesInTheMiddleOfA50PageListingAndTheListingCompletes() {
         List<Snapshot> seen = client.listSnapshots(ListSnapshotsRequest.builder().pageSize(10).build())
                 .doOnNext(s -> {
@@ -72,10 +81,10 @@ class TokenProviderTest {
         assertThat(authorizations(server.requests())).endsWith("Bearer " + TestSecrets.ROTATED);
     }
 
-    @Test
+    @OnEachTransport
     void aPageRefusedWithTheOldTokenIsSentOnceMoreWithTheNewOne() {
         AtomicInteger staleReads = new AtomicInteger();
-        ReactiveSnapshotsClient lagging = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        ReactiveSnapshotsClient lagging = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 // a cache that serves the old token once more after the store rotated it
                 .tokenProvider(() -> Mono.fromSupplier(() -> staleReads.getAndDecrement() > 0 ? TestSecrets.TOKEN
                         : current.get()))
@@ -99,12 +108,12 @@ class TokenProviderTest {
                 "Bearer " + TestSecrets.ROTATED);
     }
 
-    @Test
+    @OnEachTransport
     void aRefusedTokenIsReplacedOnceEvenForACreate() {
         // the store rotated the token; the provider's cache still holds the old one for one more read
         server.requireToken(TestSecrets.ROTATED);
         AtomicInteger reads = new AtomicInteger();
-        ReactiveSnapshotsClient caching = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        ReactiveSnapshotsClient caching = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .tokenProvider(() -> Mono.fromSupplier(() -> reads.getAndIncrement() == 0 ? TestSecrets.TOKEN
                         : TestSecrets.ROTATED))
                 .retryPolicy(RetryPolicy.none())
@@ -119,11 +128,11 @@ class TokenProviderTest {
         assertThat(server.snapshots()).filteredOn(s -> "after-rotation".equals(s.name())).hasSize(1);
     }
 
-    @Test
+    @OnEachTransport
     void neverMoreThanOnceAndNeverWithTheSameToken() {
         server.requireToken("tok_test_nobody_has_this_one_SECRET");
         AtomicInteger n = new AtomicInteger();
-        ReactiveSnapshotsClient rotating = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        ReactiveSnapshotsClient rotating = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .tokenProvider(() -> Mono.just(n.incrementAndGet() % 2 == 0 ? TestSecrets.ROTATED : TestSecrets.TOKEN))
                 .build();
         try (rotating) {
@@ -144,9 +153,9 @@ class TokenProviderTest {
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
-    @Test
+    @OnEachTransport
     void aProviderThatFailsGivesATypedErrorAndSendsNothing() {
-        ReactiveSnapshotsClient failing = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        ReactiveSnapshotsClient failing = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .tokenProvider(() -> Mono.error(new IllegalStateException("vault sealed")))
                 .build();
         try (failing) {
@@ -163,11 +172,11 @@ class TokenProviderTest {
         assertThat(server.requestCount()).isZero();
     }
 
-    @Test
+    @OnEachTransport
     void aProviderThatGivesNothingUsableGivesATypedErrorThatNeverQuotesIt() {
         String bad = TestSecrets.ROTATED + "\r\nX-Injected: 1";
         for (Mono<String> given : List.of(Mono.<String>empty(), Mono.just("  "), Mono.just(bad))) {
-            ReactiveSnapshotsClient odd = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+            ReactiveSnapshotsClient odd = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                     .tokenProvider(() -> given).build();
             try (odd) {
                 StepVerifier.create(odd.listSnapshots())
@@ -183,10 +192,10 @@ class TokenProviderTest {
         assertThat(server.requestCount()).isZero();
     }
 
-    @Test
+    @OnEachTransport
     void theProviderIsNeverShownAndErrorBodiesAreMaskedWithTheTokenUsed() {
         assertThat(client.toString()).doesNotContain(TestSecrets.TOKEN);
-        assertThat(ReactiveSnapshotsClient.builder().tokenProvider(TokenProvider.of(TestSecrets.TOKEN)).toString())
+        assertThat(transport.apply(ReactiveSnapshotsClient.builder()).tokenProvider(TokenProvider.of(TestSecrets.TOKEN)).toString())
                 .contains("token=[provider]").doesNotContain(TestSecrets.TOKEN);
         assertThat(TokenProvider.of(TestSecrets.TOKEN).toString()).doesNotContain(TestSecrets.TOKEN);
         current.set(TestSecrets.ROTATED);
@@ -201,9 +210,9 @@ class TokenProviderTest {
                 .verify(TIMEOUT);
     }
 
-    @Test
+    @OnEachTransport
     void aFixedTokenAndAProviderReplaceEachOther() {
-        ReactiveSnapshotsClient fixed = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        ReactiveSnapshotsClient fixed = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .tokenProvider(() -> Mono.just("tok_test_unused_provider_SECRET")).token(TestSecrets.TOKEN).build();
         try (fixed) {
             assertThat(fixed.getSnapshot("snap-000001").block(TIMEOUT)).isNotNull();

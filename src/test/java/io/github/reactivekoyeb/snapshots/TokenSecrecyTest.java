@@ -1,5 +1,6 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,6 @@ import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
@@ -34,7 +34,7 @@ class TokenSecrecyTest extends FakeServerTest {
         return all.toString();
     }
 
-    @Test
+    @OnEachTransport
     void anEchoedTokenIsMaskedInSnippetMessageAndFields() {
         String echo = "{\"status\":400,\"code\":\"bad " + TOKEN + "\",\"message\":\"token " + TOKEN + " is odd\","
                 + "\"fields\":[{\"field\":\"" + TOKEN + "\",\"description\":\"Bearer " + TOKEN + "\"}]}";
@@ -46,7 +46,7 @@ class TokenSecrecyTest extends FakeServerTest {
         assertThat(((KoyebApiException) e).errorMessage()).isEqualTo("token [REDACTED] is odd");
     }
 
-    @Test
+    @OnEachTransport
     void anEchoedTokenSplitByControlCharactersIsMaskedToo() {
         String half = TOKEN.substring(0, 10);
         String rest = TOKEN.substring(10);
@@ -55,7 +55,7 @@ class TokenSecrecyTest extends FakeServerTest {
         assertThat(everythingAbout(e)).doesNotContain(TOKEN);
     }
 
-    @Test
+    @OnEachTransport
     void aTokenInAMalformedSuccessBodyIsMaskedInTheMessageAndCause() {
         server.enqueue(FakeResponse.status(200).withBody(TOKEN + " is not json", "application/json"));
         Throwable e = errorOf(noRetry().getSnapshot("abc"));
@@ -63,7 +63,7 @@ class TokenSecrecyTest extends FakeServerTest {
         assertThat(everythingAbout(e)).doesNotContain(TOKEN);
     }
 
-    @Test
+    @OnEachTransport
     void errorsOfEveryKindNeverMentionTheToken() {
         for (int status : new int[] {401, 403, 404, 429, 500, 503}) {
             server.failNext(1, status);
@@ -73,7 +73,7 @@ class TokenSecrecyTest extends FakeServerTest {
         assertThat(everythingAbout(errorOf(noRetry().getSnapshot("abc")))).doesNotContain(TOKEN);
     }
 
-    @Test
+    @OnEachTransport
     void toStringsNeverShowTheToken() {
         ReactiveSnapshotsClient.Builder builder = clientBuilder();
         assertThat(builder.toString()).doesNotContain(TOKEN);
@@ -89,7 +89,7 @@ class TokenSecrecyTest extends FakeServerTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
     }
 
-    @Test
+    @OnEachTransport
     void theTokenIsNeverSentOverPlainHttpToARemoteHost() {
         assertThatThrownBy(() -> ReactiveSnapshotsClient.builder().baseUrl("http://api.example.com").token(TOKEN).build())
                 .isInstanceOf(IllegalStateException.class)

@@ -1,10 +1,10 @@
 package io.github.reactivekoyeb.snapshots;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.testing.FakeResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -19,7 +19,7 @@ class TransportFailureTest extends FakeServerTest {
         return (KoyebTransportException) error;
     }
 
-    @Test
+    @OnEachTransport
     void htmlWithStatus200IsAMalformedResponse() {
         server.enqueue(FakeResponse.status(200).withBody("<html>captive portal</html>", "text/html"));
         KoyebTransportException e = transportErrorOf(client().getSnapshot("abc"));
@@ -30,7 +30,7 @@ class TransportFailureTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
-    @Test
+    @OnEachTransport
     void jsonOfTheWrongShapeIsAMalformedResponse() {
         server.enqueue(FakeResponse.json(200, "{\"snapshot\":\"not an object\"}"));
         assertThat(transportErrorOf(client().getSnapshot("abc")).reason())
@@ -49,7 +49,7 @@ class TransportFailureTest extends FakeServerTest {
                 .isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
     }
 
-    @Test
+    @OnEachTransport
     void aReplyWithoutTheSnapshotIsAMalformedResponseNotANull() {
         server.enqueue(FakeResponse.json(200, "{}"));
         KoyebTransportException e = transportErrorOf(client().deleteSnapshot("abc"));
@@ -57,7 +57,7 @@ class TransportFailureTest extends FakeServerTest {
         assertThat(e.getMessage()).contains("DELETE /v1/snapshots/abc").contains("no snapshot");
     }
 
-    @Test
+    @OnEachTransport
     void anEmptySuccessBodyIsAMalformedResponse() {
         server.enqueue(FakeResponse.status(200).withoutBody());
         KoyebTransportException e = transportErrorOf(client().getSnapshot("abc"));
@@ -65,14 +65,14 @@ class TransportFailureTest extends FakeServerTest {
         assertThat(e.getMessage()).contains("empty body");
     }
 
-    @Test
+    @OnEachTransport
     void truncatedJsonWithAMatchingLengthIsAMalformedResponse() {
         server.enqueue(FakeResponse.json(200, "{\"snapshot\":{\"id\":\"a\",\"na"));
         assertThat(transportErrorOf(client().getSnapshot("abc")).reason())
                 .isEqualTo(KoyebTransportException.Reason.MALFORMED_RESPONSE);
     }
 
-    @Test
+    @OnEachTransport
     void aBodyCutShortByTheConnectionIsConnectionClosed() {
         server.enqueue(RetryTest.fault("truncate"));
         KoyebTransportException e = transportErrorOf(noRetry().getSnapshot("snap-000001"));
@@ -80,14 +80,14 @@ class TransportFailureTest extends FakeServerTest {
         assertThat(e.getMessage()).contains("GET /v1/snapshots/snap-000001");
     }
 
-    @Test
+    @OnEachTransport
     void aServerThatClosesAfterTheHeadersIsConnectionClosed() {
         server.enqueue(FakeResponse.closeAfterHeaders());
         KoyebTransportException e = transportErrorOf(noRetry().getSnapshot("snap-000001"));
         assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.CONNECTION_CLOSED);
     }
 
-    @Test
+    @OnEachTransport
     void aResetBeforeTheResponseIsConnectionClosed() {
         server.enqueue(FakeResponse.reset());
         KoyebTransportException e = transportErrorOf(noRetry().listSnapshots().then());
@@ -95,7 +95,7 @@ class TransportFailureTest extends FakeServerTest {
         assertThat(e.getMessage()).contains("GET /v1/snapshots");
     }
 
-    @Test
+    @OnEachTransport
     void aResponseLargerThanTheLimitFailsWithAClearMessage() {
         String big = "{\"snapshot\":{\"id\":\"a\",\"name\":\"" + "n".repeat(5000) + "\"}}";
         server.enqueue(FakeResponse.json(200, big));
@@ -106,7 +106,7 @@ class TransportFailureTest extends FakeServerTest {
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
-    @Test
+    @OnEachTransport
     void aResponseThatDoesNotArriveInTimeIsAResponseTimeout() {
         server.latency(Duration.ofSeconds(3));
         ReactiveSnapshotsClient client = track(clientBuilder().retryPolicy(RetryPolicy.none())
@@ -117,7 +117,7 @@ class TransportFailureTest extends FakeServerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
 
-    @Test
+    @OnEachTransport
     void aBodyThatDripsBeyondTheTimeoutIsAResponseTimeout() {
         server.enqueue(FakeResponse.drip("{\"snapshot\":{\"id\":\"a\"}}", Duration.ofMillis(100)));
         ReactiveSnapshotsClient client = track(clientBuilder().retryPolicy(RetryPolicy.none())
@@ -126,7 +126,7 @@ class TransportFailureTest extends FakeServerTest {
         assertThat(e.reason()).isEqualTo(KoyebTransportException.Reason.RESPONSE_TIMEOUT);
     }
 
-    @Test
+    @OnEachTransport
     void responseTimeoutBoundsEachPageNotTheWholeListing() {
         server.seed(50);
         server.latency(Duration.ofMillis(100));

@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots.reliability;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
@@ -30,7 +32,6 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,7 +46,15 @@ import reactor.core.scheduler.Schedulers;
  * gives the pool a connection that a later call could find leftovers on; and all of it without a
  * buffer leak (Netty's detector runs at paranoid for the whole suite).
  */
-class CancelReachesTheWireTest {
+class CancelReachesTheWireTest implements ClientTransport.Aware {
+
+    /** How this test's clients send: each {@link OnEachTransport} test runs once on each transport. */
+    private ClientTransport transport = ClientTransport.REACTOR_NETTY;
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final WaitOptions FAST_POLLS = WaitOptions.builder().initialInterval(Duration.ofMillis(50))
@@ -64,10 +73,11 @@ class CancelReachesTheWireTest {
     void stop() {
         clients.forEach(ReactiveSnapshotsClient::close);
         server.close();
+        io.github.reactivekoyeb.snapshots.internal.ApplicationConnector.disposeAll();
     }
 
     private ReactiveSnapshotsClient client(ConnectionPoolSettings pool, Duration responseTimeout) {
-        ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).connectionPool(pool)
+        ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl()).connectionPool(pool)
                 .responseTimeout(responseTimeout).build();
         clients.add(client);
         return client;
@@ -94,10 +104,15 @@ class CancelReachesTheWireTest {
         return Arguments.of(name, exchanges, call);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("calls")
-    void disposingAPendingCallClosesEachOfItsConnectionsAtOnce(String name, int exchanges,
+    static Stream<Arguments> callsOnEachTransport() {
+        return ClientTransport.onEach(calls());
+    }
+
+    @ParameterizedTest(name = "[{0}] {1}")
+    @MethodSource("callsOnEachTransport")
+    void disposingAPendingCallClosesEachOfItsConnectionsAtOnce(ClientTransport transport, String name, int exchanges,
             Function<ReactiveSnapshotsClient, Publisher<?>> call) {
+        useTransport(transport);
         server.latency(Duration.ofSeconds(5)); // the server does not answer while the test looks
         ReactiveSnapshotsClient client = client();
         Disposable pending = reactor.core.publisher.Flux.from(call.apply(client)).subscribe(v -> { }, e -> { });
@@ -118,7 +133,7 @@ class CancelReachesTheWireTest {
         assertThat(ClientPool.of(client).allocated()).as("the cut connections are not pooled").isZero();
     }
 
-    @Test
+    @OnEachTransport
     void aCallCancelledWhileItWaitsForAPooledConnectionSendsNothing() {
         ReactiveSnapshotsClient single = client(ConnectionPoolSettings.builder().maxConnections(1).build(), TIMEOUT);
         server.enqueue(FakeResponse.delayed(Duration.ofMillis(400)));
@@ -135,7 +150,7 @@ class CancelReachesTheWireTest {
         assertThat(single.getSnapshot("snap-000003").block(TIMEOUT).id()).isEqualTo("snap-000003");
     }
 
-    @Test
+    @OnEachTransport
     void afterFourDisposedCallsOnAPoolOfFourTheNextCallIsServedAtOnce() {
         ReactiveSnapshotsClient client = client(ConnectionPoolSettings.builder().maxConnections(4).build(),
                 Duration.ofSeconds(20));
@@ -157,7 +172,7 @@ class CancelReachesTheWireTest {
         assertThat(tookMillis).isLessThan(500);
     }
 
-    @Test
+    @OnEachTransport
     void callsCancelledWhileTheyWaitForAConnectionNeverOpenOneLater() {
         // Reactor Netty's pool keeps an acquire whose call was cancelled, and serves it later with a
         // fresh connection that it closes at once: the client's own queue must drop it instead
@@ -180,7 +195,7 @@ class CancelReachesTheWireTest {
         assertThat(ClientPool.of(single).pending()).isZero();
     }
 
-    @Test
+    @OnEachTransport
     void twoHundredListingsCancelledAtRandomPointsLeaveNothingQueuedAndSendNothingMore() throws InterruptedException {
         server.latency(Duration.ofMillis(500));
         ReactiveSnapshotsClient client = client();
@@ -270,13 +285,13 @@ class CancelReachesTheWireTest {
         }
     }
 
-    @Test
+    @OnEachTransport
     void twoHundredCancelsThenReuseOnOneConnectionLeakNothingAndNeverReachTheNextCall() throws InterruptedException {
         cancelsThenReuse(200);
     }
 
     @Slow
-    @Test
+    @OnEachTransport
     void aThousandCancelsThenReuseOnOneConnectionLeakNothingAndNeverReachTheNextCall() throws InterruptedException {
         cancelsThenReuse(1_000);
     }

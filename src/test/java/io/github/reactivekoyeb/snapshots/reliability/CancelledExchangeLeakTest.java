@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots.reliability;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,7 +12,6 @@ import io.github.reactivekoyeb.snapshots.support.NoBufferLeaksExtension;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -32,11 +33,19 @@ import reactor.core.publisher.Sinks;
  * where cutting by a plain cancel leaked 54 to 89 buffers in 60 listings, and closing at once
  * from inside the loop still leaked a few.
  */
-class CancelledExchangeLeakTest {
+class CancelledExchangeLeakTest implements ClientTransport.Aware {
+
+    /** How this test's clients send: each {@link OnEachTransport} test runs once on each transport. */
+    private ClientTransport transport = ClientTransport.REACTOR_NETTY;
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @Test
+    @OnEachTransport
     void aPlainWebClientLeaksRepliesOfExchangesCancelledAsOthersStart() throws InterruptedException {
         NoBufferLeaksExtension.provokeReports();
         BufferLeakAppender.drain();
@@ -87,12 +96,12 @@ class CancelledExchangeLeakTest {
                 }));
     }
 
-    @Test
+    @OnEachTransport
     void theClientLeaksNothingWhenCallsAreCancelledAsOthersStart() throws InterruptedException {
         NoBufferLeaksExtension.provokeReports();
         BufferLeakAppender.drain();
         try (FakeKoyebServer server = FakeKoyebServer.start();
-             ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+             ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl()).build()) {
             server.seed(40);
             for (int round = 0; round < 100; round++) {
                 // the plain WebClient's scenario, through the client: three calls cut when a fourth
@@ -117,12 +126,12 @@ class CancelledExchangeLeakTest {
         assertThat(BufferLeakAppender.drain()).isEmpty();
     }
 
-    @Test
+    @OnEachTransport
     void theClientLeaksNothingWhenItDropsGuessesOrListingsAreCancelled() throws InterruptedException {
         NoBufferLeaksExtension.provokeReports();
         BufferLeakAppender.drain();
         try (FakeKoyebServer server = FakeKoyebServer.builder().maxLimit(3).build();
-             ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+             ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl()).build()) {
             server.seed(40);
             ListSnapshotsRequest guessing = ListSnapshotsRequest.builder().pageSize(5).readAhead(3).build();
             for (int i = 0; i < 40; i++) {

@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots.reliability;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +30,15 @@ import reactor.core.publisher.Mono;
  * abandoned half-way never serves stale bytes to the next call. Netty's leak detector, at
  * paranoid for the whole suite, checks that no buffer was left behind on the way.
  */
-class ConnectionHygieneTest {
+class ConnectionHygieneTest implements ClientTransport.Aware {
+
+    /** How this test's clients send: each {@link OnEachTransport} test runs once on each transport. */
+    private ClientTransport transport = ClientTransport.REACTOR_NETTY;
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String SNAPSHOT_1 = "{\"snapshot\":{\"id\":\"snap-000001\",\"name\":\"one\"}}";
@@ -41,7 +50,12 @@ class ConnectionHygieneTest {
     void start() {
         server = FakeKoyebServer.start();
         server.seed(300);
-        client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).responseTimeout(Duration.ofMillis(400))
+        client = newClient();
+    }
+
+    /** The test's client, on its transport. */
+    private ReactiveSnapshotsClient newClient() {
+        return transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl()).responseTimeout(Duration.ofMillis(400))
                 .retryPolicy(RetryPolicy.builder().maxRetries(1).initialBackoff(Duration.ofMillis(2))
                         .maxBackoff(Duration.ofMillis(5)).budget(RetryBudget.unlimited()).build())
                 .build();
@@ -51,6 +65,7 @@ class ConnectionHygieneTest {
     void stop() {
         client.close();
         server.close();
+        io.github.reactivekoyeb.snapshots.internal.ApplicationConnector.disposeAll();
     }
 
     static Stream<Arguments> faults() {
@@ -70,9 +85,19 @@ class ConnectionHygieneTest {
                 Arguments.of("reply later than the timeout", FakeResponse.delayed(Duration.ofMillis(700))));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("faults")
-    void afterAFaultNoConnectionStaysAcquiredAndTheNextCallIsRight(String name, FakeResponse fault) {
+    static Stream<Arguments> faultsOnEachTransport() {
+        return ClientTransport.onEach(faults());
+    }
+
+    @ParameterizedTest(name = "[{0}] {1}")
+    @MethodSource("faultsOnEachTransport")
+    void afterAFaultNoConnectionStaysAcquiredAndTheNextCallIsRight(ClientTransport transport, String name,
+            FakeResponse fault) {
+        if (transport != this.transport) {
+            useTransport(transport);
+            client.close();
+            client = newClient();
+        }
         server.enqueue(fault);
         server.enqueue(fault); // the retry, where the policy allows one, meets it too
         client.getSnapshot("snap-000001").onErrorResume(e -> Mono.empty()).block(TIMEOUT);
@@ -82,7 +107,7 @@ class ConnectionHygieneTest {
         awaitNoAcquiredConnection();
     }
 
-    @Test
+    @OnEachTransport
     void aCancelledListingLeavesNoConnectionAcquired() {
         server.latency(Duration.ofMillis(30));
         assertThat(client.listSnapshots(ListSnapshotsRequest.builder().pageSize(10).readAhead(4).build()).take(25)
@@ -99,7 +124,7 @@ class ConnectionHygieneTest {
     }
 
 
-    @Test
+    @OnEachTransport
     void aTimeoutLeavesNoConnectionAcquired() {
         server.latency(Duration.ofMillis(1_000));
         client.getSnapshot("snap-000001").onErrorResume(e -> Mono.empty()).block(TIMEOUT);
@@ -108,10 +133,10 @@ class ConnectionHygieneTest {
         assertThat(client.getSnapshot("snap-000003").block(TIMEOUT).id()).isEqualTo("snap-000003");
     }
 
-    @Test
+    @OnEachTransport
     void aReplyAbandonedHalfWayNeverReachesTheNextCall() {
         // one connection, so that the next call has to use the one whose reply was abandoned
-        try (ReactiveSnapshotsClient single = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        try (ReactiveSnapshotsClient single = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .connectionPool(ConnectionPoolSettings.builder().maxConnections(1).build()).build()) {
             for (int round = 0; round < 10; round++) {
                 server.enqueue(FakeResponse.drip(SNAPSHOT_1, Duration.ofMillis(2)));

@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots.reliability;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
@@ -12,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
@@ -22,7 +23,15 @@ import reactor.core.publisher.Mono;
  * leak (NoTokenInLogsExtension); these tests show that the net catches and that the client's own
  * lines carry what helps and nothing secret.
  */
-class LogSecrecyTest {
+class LogSecrecyTest implements ClientTransport.Aware {
+
+    /** How this test's clients send: each {@link OnEachTransport} test runs once on each transport. */
+    private ClientTransport transport = ClientTransport.REACTOR_NETTY;
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -39,7 +48,7 @@ class LogSecrecyTest {
         server.close();
     }
 
-    @Test
+    @OnEachTransport
     void theNetCatchesATokenInAnyLogLine() {
         long before = TokenLeakAppender.lines();
         LoggerFactory.getLogger("some.application").trace("oops {}", "Bearer " + TestSecrets.TOKEN);
@@ -49,9 +58,9 @@ class LogSecrecyTest {
         assertThat(leaks.get(0)).contains("<TOKEN>").doesNotContain(TestSecrets.TOKEN);
     }
 
-    @Test
+    @OnEachTransport
     void theClientLogsMethodTemplateStatusAttemptAndRetriesAtDebug() {
-        ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .token(TestSecrets.TOKEN).retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(5))
                         .maxBackoff(Duration.ofMillis(10)).build()).build();
         server.failNext(1, 503);
@@ -65,10 +74,10 @@ class LogSecrecyTest {
         client.close();
     }
 
-    @Test
+    @OnEachTransport
     void requestDetailLoggingEnabledByTheApplicationNeverShowsTheToken() {
         WebClient.Builder app = WebClient.builder().codecs(c -> c.defaultCodecs().enableLoggingRequestDetails(true));
-        ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+        ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl())
                 .token(TestSecrets.TOKEN).webClientBuilder(app).build();
         client.listSnapshots().then().block(TIMEOUT);
         server.enqueue(FakeResponse.json(401, "{\"code\":\"unauthenticated\",\"message\":\"Bearer " + TestSecrets.TOKEN

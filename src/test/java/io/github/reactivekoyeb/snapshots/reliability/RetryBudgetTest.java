@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots.reliability;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
@@ -18,7 +20,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,7 +28,15 @@ import reactor.core.publisher.Mono;
  * percent of requests instead of multiplying them; under random failures it retries as before;
  * after an outage, successes buy retries back.
  */
-class RetryBudgetTest {
+class RetryBudgetTest implements ClientTransport.Aware {
+
+    /** How this test's clients send: each {@link OnEachTransport} test runs once on each transport. */
+    private ClientTransport transport = ClientTransport.REACTOR_NETTY;
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int CALLS = 2_000;
@@ -53,7 +62,7 @@ class RetryBudgetTest {
     }
 
     private ReactiveSnapshotsClient client(RetryPolicy policy, ClientEventListener listener) {
-        ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).retryPolicy(policy)
+        ReactiveSnapshotsClient client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl()).retryPolicy(policy)
                 .eventListener(listener).build();
         clients.add(client);
         return client;
@@ -77,7 +86,7 @@ class RetryBudgetTest {
         }
     }
 
-    @Test
+    @OnEachTransport
     void aFullOutageOf2000ConcurrentCallsSendsAtMost1_25RequestsPerCall() {
         server.failFor(Duration.ofMinutes(5), FakeResponse.status(503));
         List<ExhaustedEvent> events = new CopyOnWriteArrayList<>();
@@ -103,7 +112,7 @@ class RetryBudgetTest {
                 + "%d refused a retry by the budget%n", CALLS, requests, requests / (double) CALLS, refused);
     }
 
-    @Test
+    @OnEachTransport
     void withoutABudgetTheSameOutageSendsEveryRetryThePolicyAllows() {
         server.failFor(Duration.ofMinutes(5), FakeResponse.status(503));
         ReactiveSnapshotsClient client = client(fastPolicy().budget(RetryBudget.unlimited()).build(),
@@ -121,7 +130,7 @@ class RetryBudgetTest {
                 server.requestCount(), server.requestCount() / (double) calls);
     }
 
-    @Test
+    @OnEachTransport
     void tenPercentOfRequestsFailingAtRandomStillSucceedAsWithoutABudget() {
         int calls = CALLS / 2;
         for (RetryBudget budget : List.of(RetryBudget.defaults(), RetryBudget.unlimited())) {
@@ -142,7 +151,7 @@ class RetryBudgetTest {
         }
     }
 
-    @Test
+    @OnEachTransport
     void afterAnOutageEachFiveSuccessesBuyOneRetryBack() {
         List<ExhaustedEvent> events = new CopyOnWriteArrayList<>();
         RetryBudget small = RetryBudget.builder().maxTokens(10).retryCost(5).successRefill(1).build();
@@ -180,7 +189,7 @@ class RetryBudgetTest {
         assertThat(events).hasSize(2);
     }
 
-    @Test
+    @OnEachTransport
     void listingsAndCallsOfOneClientShareTheBudgetButClientsDoNot() {
         RetryBudget one = RetryBudget.builder().maxTokens(5).retryCost(5).successRefill(0).build();
         ReactiveSnapshotsClient client = client(fastPolicy().budget(one).build(), ClientEventListener.NONE);
@@ -200,7 +209,7 @@ class RetryBudgetTest {
                 .isEqualTo(3);
     }
 
-    @Test
+    @OnEachTransport
     void budgetsAreCheckedWhenBuilt() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetryBudget.builder().maxTokens(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTokens");

@@ -1,5 +1,7 @@
 package io.github.reactivekoyeb.snapshots.reliability;
 
+import io.github.reactivekoyeb.snapshots.support.OnEachTransport;
+import io.github.reactivekoyeb.snapshots.support.ClientTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.KoyebApiException;
@@ -16,13 +18,20 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.test.StepVerifier;
 
 /** 503 storms: the listing rides them out within the policy, or stops where the policy says. */
 @Timeout(20)
-class StormTest {
+class StormTest implements ClientTransport.Aware {
+
+    /** How this test's clients send: each {@link OnEachTransport} test runs once on each transport. */
+    private ClientTransport transport = ClientTransport.REACTOR_NETTY;
+
+    @Override
+    public void useTransport(ClientTransport transport) {
+        this.transport = transport;
+    }
 
     private FakeKoyebServer server;
     private ReactiveSnapshotsClient client;
@@ -41,12 +50,12 @@ class StormTest {
     }
 
     private ReactiveSnapshotsClient client(RetryPolicy policy) {
-        client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).token(TestSecrets.TOKEN)
+        client = transport.apply(ReactiveSnapshotsClient.builder()).baseUrl(server.baseUrl()).token(TestSecrets.TOKEN)
                 .retryPolicy(policy).build();
         return client;
     }
 
-    @Test
+    @OnEachTransport
     void aStormWithRetryAfterThenHealthyListsEverySnapshotExactlyOnce() {
         List<Snapshot> seeded = server.seed(500);
         RetryPolicy policy = RetryPolicy.builder().maxRetries(8).initialBackoff(Duration.ofMillis(50))
@@ -76,7 +85,7 @@ class StormTest {
                 .containsExactly("0", "50", "100", "150", "200", "250", "300", "350", "400", "450");
     }
 
-    @Test
+    @OnEachTransport
     void aStormLongerThanThePolicyEndsWithTheLast503AfterExactlyThePolicysRequests() {
         server.seed(10);
         server.failFor(Duration.ofSeconds(10), FakeResponse.status(503).withRetryAfter("1"));
@@ -90,7 +99,7 @@ class StormTest {
         assertThat(server.requestCount()).isEqualTo(4);
     }
 
-    @Test
+    @OnEachTransport
     void aStormInTheMiddleOfAListingRepeatsOnlyThePageItHit() {
         List<Snapshot> seeded = server.seed(300);
         ReactiveSnapshotsClient client = client(RetryPolicy.builder().maxRetries(20).initialBackoff(Duration.ofMillis(20))
@@ -108,7 +117,7 @@ class StormTest {
         assertThat(offsets.stream().filter("100"::equals).count()).isEqualTo(1 + server.faultsServed());
     }
 
-    @Test
+    @OnEachTransport
     void maxElapsedStopsRetriesDuringAStorm() {
         server.failFor(Duration.ofSeconds(10), FakeResponse.status(503));
         long start = System.nanoTime();
