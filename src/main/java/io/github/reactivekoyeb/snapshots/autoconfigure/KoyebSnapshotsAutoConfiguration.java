@@ -1,6 +1,7 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import io.github.reactivekoyeb.snapshots.ClientEventListener;
+import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
 import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryReason;
@@ -12,6 +13,7 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -49,7 +51,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  *       bean, since the build has no token: it reads the token when it starts, and fails to start,
  *       saying so, when there is none.</li>
  *   <li>The client is built on the application's {@code WebClient.Builder} when there is one (Spring
- *       Boot's, with its codecs, customizers and observation registry), on a plain one otherwise.</li>
+ *       Boot's, with its codecs, customizers and observation registry). Without one but with an
+ *       {@code ObservationRegistry} bean (Boot 4 without {@code spring-boot-starter-webclient}), on
+ *       a plain {@code WebClient.Builder} with that registry and the client's own connector, so that
+ *       its calls are observed under the same names and URI templates. With neither, it sends
+ *       straight through its own Reactor Netty client.</li>
  *   <li>With Micrometer and a {@code MeterRegistry}, the counters {@code koyeb.snapshots.retries},
  *       {@code koyeb.snapshots.retry.budget.exhausted} and {@code koyeb.snapshots.pages} are
  *       registered on it.</li>
@@ -123,7 +129,8 @@ public class KoyebSnapshotsAutoConfiguration {
                 ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<ClientEventListener> listeners,
                 ObjectProvider<TokenProvider> tokenProvider, ObjectProvider<SslBundles> sslBundles,
                 ObjectProvider<ReactiveSnapshotsClientBuilderCustomizer> customizers,
-                ObjectProvider<RateLimiter> rateLimiter, ObjectProvider<KoyebConnectionDetails> connectionDetails) {
+                ObjectProvider<RateLimiter> rateLimiter, ObjectProvider<KoyebConnectionDetails> connectionDetails,
+                ObjectProvider<ObservationRegistry> observationRegistry) {
             ReactiveSnapshotsClient.Builder builder = ReactiveSnapshotsClient.builder();
             properties.applyTo(builder);
             KoyebConnectionDetails details = connectionDetails.getIfAvailable();
@@ -136,7 +143,17 @@ public class KoyebSnapshotsAutoConfiguration {
                     builder.token(environmentToken(environment));
                 }
             }
-            webClientBuilder.ifAvailable(builder::webClientBuilder);
+            WebClient.Builder application = webClientBuilder.getIfAvailable();
+            ObservationRegistry registry = observationRegistry.getIfAvailable();
+            if (application != null) {
+                builder.webClientBuilder(application);
+            } else if (registry != null && !registry.isNoop()) {
+                // no WebClient.Builder (Boot 4 without spring-boot-starter-webclient) but an
+                // observation registry: observed as on Boot's builder, http.client.requests under the
+                // URI template, through a WebClient on the client's own connector
+                builder.webClientBuilder(WebClient.builder().observationRegistry(registry));
+                builder.connectionPool(ConnectionPoolSettings.defaults());
+            }
             rateLimiter.ifAvailable(builder::rateLimiter);
             // the TokenConfigured condition has seen a provider bean: one (or a @Primary one) is used,
             // and several fail start-up rather than build a client that sends no token

@@ -3,6 +3,7 @@ package io.github.reactivekoyeb.snapshots.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivekoyeb.snapshots.KoyebServiceUnavailableException;
+import io.github.reactivekoyeb.snapshots.ConnectionPoolSettings;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryBudget;
 import io.github.reactivekoyeb.snapshots.RetryReason;
@@ -186,6 +187,35 @@ class KoyebSnapshotsAutoConfigurationTest {
                             "koyeb.snapshots.retry.budget.max-tokens must be at least 1, was 0",
                             "koyeb.snapshots.retry.initial-backoff must be positive, was PT0S");
                 });
+    }
+
+    /**
+     * The customizer of {@code docs/spring-boot.md}, as written, on an application that has Boot's
+     * {@code WebClient.Builder}: its pool of 128 holds (a burst of 150 slow calls opens more than the
+     * 16 connections of Reactor Netty's default pool that Boot's builder would have used).
+     */
+    @Test
+    void theDocumentedPoolCustomizerHoldsOnAnApplicationsWebClientBuilder() {
+        server.latency(Duration.ofMillis(300));
+        runner.withPropertyValues("koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .withBean(org.springframework.web.reactive.function.client.WebClient.Builder.class,
+                        org.springframework.web.reactive.function.client.WebClient::builder)
+                .withUserConfiguration(DocumentedPoolCustomizer.class).run(context -> {
+                    ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
+                    long ok = reactor.core.publisher.Flux.range(0, 150)
+                            .flatMap(i -> client.getSnapshot("snap-000001"), 150).count().block(Duration.ofSeconds(20));
+                    assertThat(ok).isEqualTo(150);
+                    assertThat(server.connectionsOpened()).as("connections opened").isGreaterThan(16).isLessThanOrEqualTo(128);
+                });
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class DocumentedPoolCustomizer {
+        // as docs/spring-boot.md shows it
+        @org.springframework.context.annotation.Bean
+        ReactiveSnapshotsClientBuilderCustomizer biggerPool() {
+            return builder -> builder.connectionPool(ConnectionPoolSettings.builder().maxConnections(128).build());
+        }
     }
 
     @Test

@@ -90,4 +90,31 @@ class ObservationTest {
             }
         });
     }
+
+    /**
+     * Boot 4 without {@code spring-boot-starter-webclient}: no {@code WebClient.Builder} bean, but an
+     * {@code ObservationRegistry}. The auto-configured client's calls are still observed, under the
+     * same name and URI templates as through Boot's builder.
+     */
+    @Test
+    void withAnObservationRegistryAndNoWebClientBuilderCallsAreStillObserved() {
+        new org.springframework.boot.test.context.runner.ApplicationContextRunner()
+                .withConfiguration(org.springframework.boot.autoconfigure.AutoConfigurations.of(
+                        KoyebSnapshotsAutoConfiguration.class))
+                .withBean(io.micrometer.observation.ObservationRegistry.class, () -> registry)
+                .withPropertyValues("koyeb.snapshots.base-url=" + server.baseUrl(), "koyeb.snapshots.token=" + TestSecrets.TOKEN)
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(WebClient.Builder.class);
+                    ReactiveSnapshotsClient bean = context.getBean(ReactiveSnapshotsClient.class);
+                    bean.getSnapshot("snap-000007").block(TIMEOUT);
+                    bean.listSnapshots(ListSnapshotsRequest.builder().pageSize(10).build()).take(3).then().block(TIMEOUT);
+                });
+        TestObservationRegistryAssert.assertThat(registry)
+                .hasNumberOfObservationsWithNameEqualTo("http.client.requests", 2)
+                .hasAnObservation(o -> o.hasNameEqualTo("http.client.requests")
+                        .hasLowCardinalityKeyValue("uri", "/v1/snapshots/{id}"))
+                .hasAnObservation(o -> o.hasNameEqualTo("http.client.requests")
+                        .hasLowCardinalityKeyValue("uri", "/v1/snapshots"));
+        assertNoIdOrToken();
+    }
 }
