@@ -27,7 +27,12 @@ public interface RateLimiter {
     RateLimiter NONE = new RateLimiter() {
         @Override
         public Mono<Duration> permit() {
-            return AdaptiveRateLimiter.AT_ONCE;
+            return Mono.just(Duration.ZERO);
+        }
+
+        @Override
+        public boolean paces() {
+            return false;
         }
 
         @Override
@@ -67,6 +72,29 @@ public interface RateLimiter {
      *     it; it never signals an error
      */
     Mono<Duration> permit();
+
+    /**
+     * Whether this limiter paces requests at all. The client asks a limiter that does not for no
+     * permit, and its retries of a 429 draw from the {@link RetryBudget}
+     * as any retry does (those of a limiter that paces do not: the limiter is their bound).
+     *
+     * @return true by default; false for {@link #NONE}
+     */
+    default boolean paces() {
+        return true;
+    }
+
+    /**
+     * A permit now, if one is free without waiting: the client then sends at once and does not
+     * subscribe to {@link #permit()}. The fast path of a limiter that is not limiting (the
+     * adaptive one until a 429): no {@code Mono} per request.
+     *
+     * @return true when the request may go now (the limiter counts it as sent); false, the default,
+     *     when the client must ask {@link #permit()}
+     */
+    default boolean tryPermitNow() {
+        return false;
+    }
 
     /**
      * The API refused a request with 429; by default nothing.

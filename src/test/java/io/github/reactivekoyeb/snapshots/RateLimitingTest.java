@@ -313,4 +313,27 @@ class RateLimitingTest implements ClientTransport.Aware {
             });
         }
     }
+
+    /**
+     * An application's own limiter, implementing only {@code permit()}, paces every try (its
+     * permits are asked for, one per request); the exchanger learns that a limiter paces from
+     * {@code paces()}, not from which instance it is, and {@code RateLimiter.NONE} says it does not.
+     */
+    @OnEachTransport
+    void anApplicationsOwnLimiterIsAskedForEveryTry() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        RateLimiter own = () -> Mono.fromSupplier(() -> {
+            asked.incrementAndGet();
+            return Duration.ofMillis(1);
+        });
+        assertThat(own.paces()).isTrue();
+        assertThat(own.tryPermitNow()).as("no fast path unless it has one").isFalse();
+        assertThat(RateLimiter.NONE.paces()).isFalse();
+        server.failNext(1, 503);
+        ReactiveSnapshotsClient client = client(transport.apply(ReactiveSnapshotsClient.builder()).rateLimiter(own)
+                .retryPolicy(fastRetries()));
+        assertThat(client.getSnapshot("snap-000001").block(TIMEOUT).id()).isEqualTo("snap-000001");
+        assertThat(asked).as("a permit for the 503's try and for its retry").hasValue(2);
+        assertThat(server.requestCount()).isEqualTo(2);
+    }
 }

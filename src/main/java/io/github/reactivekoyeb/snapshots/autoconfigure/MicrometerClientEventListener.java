@@ -70,7 +70,7 @@ public final class MicrometerClientEventListener implements ClientEventListener 
 
     /**
      * Registers the counters on the registry, one per {@link RetryReason} at zero, and the gauge
-     * {@value #RATE_LIMIT} of this limiter's rate (none for {@link RateLimiter#NONE}).
+     * {@value #RATE_LIMIT} of this limiter's rate (none for a limiter that does not pace, such as {@link RateLimiter#NONE}).
      *
      * @param registry the application's registry
      * @param rateLimiter the client's rate limiter, or null for no gauge
@@ -80,7 +80,7 @@ public final class MicrometerClientEventListener implements ClientEventListener 
                 .register(registry);
         this.rateLimitWaits = Timer.builder(RATE_LIMIT_WAIT)
                 .description("Time requests waited for a permit of the client's rate limiter").register(registry);
-        if (rateLimiter != null && rateLimiter != RateLimiter.NONE) {
+        if (rateLimiter != null && rateLimiter.paces()) {
             Gauge.builder(RATE_LIMIT, rateLimiter, l -> Double.isInfinite(l.rate()) ? Double.NaN : l.rate())
                     .description("The client's sending rate, requests per second (NaN while it does not limit)")
                     .baseUnit("requests/s").register(registry);

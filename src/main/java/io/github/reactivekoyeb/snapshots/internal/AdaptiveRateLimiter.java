@@ -51,7 +51,7 @@ import reactor.core.scheduler.Schedulers;
 public final class AdaptiveRateLimiter implements RateLimiter {
 
     /** The permit of a request that need not wait, shared. */
-    public static final Mono<Duration> AT_ONCE = Mono.just(Duration.ZERO);
+    private static final Mono<Duration> AT_ONCE = Mono.just(Duration.ZERO);
     /** CUBIC's C, in requests per second per second cubed, as AWS SDK v2's adaptive mode: {@value}. */
     static final double CUBIC_C = 0.4;
     /** The longest pause a {@code Retry-After} imposes: 5 minutes. */
@@ -106,13 +106,18 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     }
 
     @Override
-    public Mono<Duration> permit() {
+    public boolean tryPermitNow() {
         long now = now();
         if (!enabled && !queue.paused(now)) {
             letThrough.count(now - origin);
-            return AT_ONCE;
+            return true;
         }
-        return Mono.create(queue::enqueue);
+        return false;
+    }
+
+    @Override
+    public Mono<Duration> permit() {
+        return tryPermitNow() ? AT_ONCE : Mono.create(queue::enqueue);
     }
 
     @Override

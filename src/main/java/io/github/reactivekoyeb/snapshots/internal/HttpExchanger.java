@@ -67,7 +67,7 @@ final class HttpExchanger {
         this.responseTimeout = responseTimeout;
         this.maxResponseSize = maxResponseSize;
         this.clock = clock;
-        this.retryBudget = new RetryTokenBucket(retryPolicy.budget(), limiter != RateLimiter.NONE);
+        this.retryBudget = new RetryTokenBucket(retryPolicy.budget(), limiter.paces());
         this.limiter = limiter;
         this.listener = listener;
         this.retryListener = RetryStrategy.Listener.logging(listener);
@@ -100,11 +100,11 @@ final class HttpExchanger {
      */
     private <T> Mono<T> paced(ApiRequest request, AtomicInteger attempts, Supplier<Mono<T>> send) {
         return Mono.defer(() -> {
-            Mono<Duration> permit = limiter.permit(); // per subscription: each retry asks again
-            if (permit == AdaptiveRateLimiter.AT_ONCE) {
+            // per subscription: each retry asks again
+            if (!limiter.paces() || limiter.tryPermitNow()) {
                 return send.get();
             }
-            return permit
+            return limiter.permit()
                     .switchIfEmpty(Mono.error(() -> ExceptionFactory.forRateLimiterRefusal(
                             request, attempts.get(), limiter.maxWait())))
                     .flatMap(waited -> {

@@ -31,16 +31,16 @@ class AdaptiveRateLimiterTest {
     void isFreeUntilA429ThatIsNotStray() {
         AdaptiveRateLimiter limiter = limiter(Duration.ofSeconds(30));
         for (int i = 0; i < 1_000; i++) {
-            assertThat(limiter.permit()).isSameAs(AdaptiveRateLimiter.AT_ONCE);
+            assertThat(limiter.tryPermitNow()).isTrue();
             limiter.onAdmitted();
         }
         assertThat(limiter.rate()).isInfinite();
         limiter.onThrottled(null);
         assertThat(limiter.rate()).as("the first 429 ever, a stray one").isInfinite();
-        assertThat(limiter.permit()).isSameAs(AdaptiveRateLimiter.AT_ONCE);
+        assertThat(limiter.tryPermitNow()).isTrue();
         limiter.onThrottled(null);
         assertThat(limiter.rate()).as("a second one at the same rate").isFinite();
-        assertThat(limiter.permit()).isNotSameAs(AdaptiveRateLimiter.AT_ONCE);
+        assertThat(limiter.tryPermitNow()).isFalse();
     }
 
     @Test
@@ -55,7 +55,7 @@ class AdaptiveRateLimiterTest {
         time.advanceTimeBy(Duration.ofMillis(1));
         assertThat(held.get()).isEqualTo(Duration.ofSeconds(1));
         for (int i = 0; i < 100; i++) {
-            assertThat(limiter.permit()).as("after the pause, at once").isSameAs(AdaptiveRateLimiter.AT_ONCE);
+            assertThat(limiter.tryPermitNow()).as("after the pause, at once").isTrue();
         }
     }
 
@@ -90,7 +90,7 @@ class AdaptiveRateLimiterTest {
     void aClientWhoseFirstRepliesAre429sStartsFromWhatItSentNotFromThoseReplies() {
         AdaptiveRateLimiter limiter = limiter(Duration.ofSeconds(30));
         for (int i = 0; i < 200; i++) {
-            assertThat(limiter.permit()).isSameAs(AdaptiveRateLimiter.AT_ONCE);
+            assertThat(limiter.tryPermitNow()).isTrue();
         }
         time.advanceTimeBy(Duration.ofMillis(20));
         limiter.onThrottled(Duration.ofSeconds(1)); // the first ever: stray
@@ -190,10 +190,10 @@ class AdaptiveRateLimiterTest {
         AdaptiveRateLimiter limiter = atTheLowestRate(Duration.ofSeconds(30));
         time.advanceTimeBy(Duration.ofSeconds(5));
         limiter.onAdmitted();
-        assertThat(limiter.permit()).as("5 s after the 429").isNotSameAs(AdaptiveRateLimiter.AT_ONCE);
+        assertThat(limiter.tryPermitNow()).as("5 s after the 429").isFalse();
         time.advanceTimeBy(Duration.ofSeconds(6));
         limiter.onAdmitted();
-        assertThat(limiter.permit()).as("11 s after it").isSameAs(AdaptiveRateLimiter.AT_ONCE);
+        assertThat(limiter.tryPermitNow()).as("11 s after it").isTrue();
         assertThat(limiter.rate()).isInfinite();
     }
 }
