@@ -3,6 +3,8 @@ package io.github.reactivekoyeb.snapshots.internal;
 import io.github.reactivekoyeb.snapshots.RateLimitSettings;
 import io.github.reactivekoyeb.snapshots.RateLimiter;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -12,41 +14,44 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The adaptive {@link RateLimiter}: off (and free) until the API answers 429, then a token bucket
- * whose rate follows the API's admissions, with a queue of the requests that wait for its tokens.
+ * whose rate follows what the API admits, with a queue of the requests that wait for its tokens.
  *
- * <p>It counts the requests the API admits and refuses, in ten buckets of 100 ms, lock-free. Every
- * 429 pauses every request for its {@code Retry-After} (up to 5 minutes: a request that would wait
- * past the maximum wait fails at once meanwhile). A <em>stray</em> 429, met while the client sends
- * at less than half the rate it was last cut to (or before any, the first 429 it ever meets), says
- * that someone else used the token's budget: its pause is the whole answer, and the rate is left
- * alone. Any other 429, at most once a second (the 429s of one overload are one signal), lowers
- * the rate to {@code decrease} times a base: what the API admitted in the last second while the
- * client was not paused (or the rate, if lower; never below {@code decrease} times the rate, so that
- * a sample spoiled by a pause cannot collapse it); and, while the rate is still the first
- * decrease's guess (a quarter of what was sent, below) and the 429 comes less than
- * {@value #REPEAT_SECONDS} s after the last cut, no more than what the API really admitted since
- * that cut, pauses included (but not below half): a client whose pauses, not its rate, were
- * holding it to the limit (it sends too fast whenever it is not paused) comes down to what it
- * gets. Once a cut has held for {@value #REPEAT_SECONDS} s, a 429 soon after a cut is a decrease
- * like any other: among replicas, it says that another one used the budget while this one was
- * paused, and halving this one again and again handed the other the rest.
- * The first time, while the first burst's replies come in, each 429 refines the base, and a client
- * refused (almost) everything starts from a quarter of what it sent: of the requests it let
- * through in the last second, when its replies are fewer (its first replies were 429s and the
- * rest are still out). On each admission the rate grows back along
- * CUBIC's curve {@code W(t) = Wmax + C (t - K)^3}, {@code K = cbrt(Wmax (1 - decrease) / C)} (TCP
- * CUBIC, as AWS SDK v2's adaptive retry mode, C = {@value #CUBIC_C}): fast while far below the rate
- * of the last decrease, flat around it, probing above it after; never above twice what the API
- * admitted in the last second (a quiet client stores no burst), nor below the rate it was lowered
- * to. Ten seconds without a 429 that lowered the rate turn it off again.
+ * <p>The model is AIMD over the API's replies, the law of TCP CUBIC as AWS SDK v2's adaptive retry
+ * mode uses it:
+ * <ul>
+ *   <li><b>Every 429 pauses</b> every request for its {@code Retry-After} (at most
+ *       {@link #MAX_PAUSE}).</li>
+ *   <li><b>A stray 429 only pauses</b> ({@link #isStray}): the first the client ever meets, or one
+ *       met while it sends at less than {@link #STRAY_SHARE} of the rate the API last refused, said
+ *       that someone else used the token's budget, not that this client sends too fast.</li>
+ *   <li><b>Any other 429 cuts the rate</b> ({@link #cut}), at most once per {@link #CUT_INTERVAL}
+ *       (the 429s of one overload are one signal), to {@code decrease} times a <em>base</em>: what
+ *       the API admitted in the last second while the client was not paused, never above the rate
+ *       nor below {@code decrease} times it. The <b>first cut</b> ({@link #firstBase}), and each
+ *       429 in its first second while the first burst's replies come in, takes the base from what
+ *       was admitted, or from {@link #FIRST_GUESS_SHARE} of what was sent when the API refused
+ *       almost everything (another replica took the bucket): an <em>estimate</em>. A cut that comes
+ *       within {@link #REFINE_WINDOW} of an estimated cut is estimated too, and its base is no more
+ *       than what the API really admitted since that cut, pauses included (but not below
+ *       {@link #REFINE_FLOOR} of the base): a client held to the limit by its pauses comes down to
+ *       what it gets. Once a cut has held for that window, the rate is measured again.</li>
+ *   <li><b>Each admission grows the rate</b> ({@link #nextRate}) along CUBIC's curve
+ *       {@code W(t) = Wmax + C (t - K)^3}, {@code K = cbrt(Wmax (1 - decrease) / C)}, from the last
+ *       cut's base: fast while far below it, flat around it, probing above it after; never above
+ *       {@link #GROWTH_CAP} times what the API admitted in the last second (a quiet client stores no
+ *       burst), nor below the rate of the last cut.</li>
+ *   <li><b>The rate never falls below</b> the settings' minimum, nor below what lets every waiting
+ *       request go within the maximum wait (the {@link PacedQueue}'s floor), so that only a pause,
+ *       never the rate alone, makes the queue refuse its callers.</li>
+ *   <li><b>{@link #QUIET} without a 429 that lowered the rate</b> turns it off again.</li>
+ * </ul>
  *
  * <p>The requests that find no token wait in a {@link PacedQueue}, whose rate and pauses this
  * class sets: the queue is the mechanism, this class the control law. Thread-safe: the law's state
  * changes under this object's lock (the queue's own lock is taken inside it, never the other way).
- *
- * <p>Its parameters come from a simulation of the issues' scenarios in virtual time
- * ({@code AdaptiveRateLimiterSimulationTest}): 20, 150 and 1,000 requests per second, a limit that
- * changes, two and four replicas, replicas that start 5 s apart, a stray 429, at several latencies.
+ * How the constants were chosen, with the figures of the simulation
+ * ({@code AdaptiveRateLimiterSimulationTest}) and of the benchmarks, is in
+ * {@code docs/rate-limiting.md}.
  */
 public final class AdaptiveRateLimiter implements RateLimiter {
 
@@ -54,13 +59,34 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     private static final Mono<Duration> AT_ONCE = Mono.just(Duration.ZERO);
     /** CUBIC's C, in requests per second per second cubed, as AWS SDK v2's adaptive mode: {@value}. */
     static final double CUBIC_C = 0.4;
-    /** The longest pause a {@code Retry-After} imposes: 5 minutes. */
-    private static final long MAX_PAUSE_NANOS = Duration.ofMinutes(5).toNanos();
-    /** How long without a 429 before the limiter is off (and free) again: 10 s. */
-    private static final long QUIET_NANOS = Duration.ofSeconds(10).toNanos();
-    /** Within this many seconds of the last decrease, a decrease is based on the admissions since: {@value}. */
-    static final int REPEAT_SECONDS = 3;
     private static final long SECOND = 1_000_000_000L;
+    /** The longest pause a {@code Retry-After} imposes. */
+    static final Duration MAX_PAUSE = Duration.ofMinutes(5);
+    /** How long without a 429 before the limiter is off (and free) again. */
+    static final Duration QUIET = Duration.ofSeconds(10);
+    /** At most one cut per this interval, the first burst's second excepted. */
+    static final Duration CUT_INTERVAL = Duration.ofSeconds(1);
+    /** A 429 is stray when the client sends at less than this share of the rate the API last refused: {@value}. */
+    static final double STRAY_SHARE = 0.5;
+    /** Only a client that was not paused for at least this share of the last second can tell a stray 429: {@value}. */
+    static final double SENDING_SHARE_TO_JUDGE = 0.5;
+    /** The first cut's estimate when the API refused almost everything: this share of what was sent: {@value}. */
+    static final double FIRST_GUESS_SHARE = 0.25;
+    /** A cut within this window of an estimated cut is based on what was admitted since. */
+    static final Duration REFINE_WINDOW = Duration.ofSeconds(3);
+    /** ...but no lower than this share of the base it refines: {@value}. */
+    static final double REFINE_FLOOR = 0.5;
+    /** The rate never grows above this many times what the API admitted in the last second: {@value}. */
+    static final double GROWTH_CAP = 2;
+    /** With a pause over this share of the last second, the rate itself is the base of a cut: {@value}. */
+    static final double PAUSED_SHARE_TO_MEASURE = 0.5;
+
+    /**
+     * A decrease of the rate: when, from what base (CUBIC's {@code Wmax}), and whether that base
+     * was estimated from what was sent rather than measured from what was admitted.
+     */
+    private record Cut(long at, double base, boolean estimated, double recoverySeconds) {
+    }
 
     private final RateLimitSettings settings;
     /** Monotonic nanoseconds (the scheduler's own clock is the wall clock, which can jump). */
@@ -71,18 +97,16 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     /** The requests let through: before their replies come, the only count of what was sent. */
     private final LastSecond letThrough = new LastSecond();
     private final PacedQueue queue;
+    /** Whether it limits (and is not free): from a cut until {@link #QUIET} without one. */
     private volatile boolean enabled;
 
     // under the lock (the rate itself is the queue's)
-    private double lastMax;
-    /** CUBIC's K: seconds from the last decrease back to {@code lastMax}. */
-    private double recovery;
-    private long lastDecrease;
+    /** The rate at which the API last refused: what was sent at the first 429, then each cut's base; none before. */
+    private OptionalDouble refusedAt = OptionalDouble.empty();
+    private @Nullable Cut lastCut;
     private long enabledAt;
     private long lastThrottled;
-    private long admittedSinceDecrease;
-    /** The rate is still the first decrease's guess (a quarter of what was sent), not what was admitted. */
-    private boolean guessed;
+    private long admittedSinceCut;
 
     /**
      * A limiter with state of its own; use {@link RateLimiter#adaptive(RateLimitSettings)}.
@@ -124,62 +148,86 @@ public final class AdaptiveRateLimiter implements RateLimiter {
     public void onThrottled(@Nullable Duration retryAfter) {
         long now = now();
         synchronized (this) {
-            double sending = 1 - queue.pausedSince(now - SECOND, now) / (double) SECOND;
+            double sendingShare = 1 - queue.pausedSince(now - SECOND, now) / (double) SECOND;
             pause(now, retryAfter);
             throttled.count(now - origin);
-            double sent = admitted.perSecond(now - origin) + throttled.perSecond(now - origin);
-            if (sending >= 0.5 && (lastMax == 0 || sent / sending < lastMax / 2)) {
-                // a stray 429: far below any limit met, or the first ever; the pause answers it
-                if (lastMax == 0) {
-                    lastMax = sent;
+            double replied = admitted.perSecond(now - origin) + throttled.perSecond(now - origin);
+            if (isStray(replied, sendingShare)) {
+                if (refusedAt.isEmpty()) {
+                    refusedAt = OptionalDouble.of(replied);
                 }
                 return;
             }
             lastThrottled = now;
+            boolean firstBurst = !enabled || now - enabledAt < SECOND;
+            Cut last = lastCut;
+            if (!firstBurst && last != null && now - last.at() < CUT_INTERVAL.toNanos()) {
+                return; // one cut per interval: the 429s of one overload are one signal
+            }
             // what it sent in the last second: the replies, or the requests let through when more (a
             // client whose first replies are 429s has two replies and 200 requests out)
-            double requested = Math.max(sent, letThrough.perSecond(now - origin));
-            // in its first second, while the first burst's replies come in, each 429 refines the first
-            // decrease; later, the 429s of one overload are one signal, at most one decrease a second
-            boolean first = !enabled || now - enabledAt < SECOND;
-            if (!first && now - lastDecrease < SECOND) {
-                return;
-            }
-            // the first time, a client that the API refused (almost) everything (another replica took
-            // its whole bucket) starts from a quarter of what it sent rather than from nothing
-            double base = Math.max(settings.minRate(), first
-                    ? Math.max(admitted.perSecond(now - origin), requested / 4)
-                    : Math.max(queue.rate() * settings.decrease(), Math.min(queue.rate(), admittedWhileSending(now))));
-            if (first) {
-                guessed = requested / 4 > admitted.perSecond(now - origin);
-            } else if (now - lastDecrease >= REPEAT_SECONDS * SECOND) {
-                guessed = false; // a cut that held: the rate came from admissions, not from the guess
-            }
-            if (!first && guessed && now - lastDecrease < REPEAT_SECONDS * SECOND) {
-                // refused again soon after a cut while the rate is still the first guess: what the API
-                // admitted since, pauses included, but no lower than half the base, so that a sample
-                // that was mostly pause cannot collapse it. Only then: a replica that meets 429s soon
-                // after a cut because another used the budget while it was paused would be halved
-                // again and again, and the other would take the rest (issue 25)
-                double since = admittedSinceDecrease / ((now - lastDecrease) / (double) SECOND);
-                base = Math.max(settings.minRate(), Math.max(base / 2, Math.min(base, since)));
-            }
-            admittedSinceDecrease = 0;
-            lastMax = base;
-            recovery = Math.cbrt(base * (1 - settings.decrease()) / CUBIC_C);
-            lastDecrease = now;
-            if (!enabled) {
-                enabledAt = now;
-            }
-            setRate(now, base * settings.decrease(), !enabled);
-            enabled = true;
+            double sent = Math.max(replied, letThrough.perSecond(now - origin));
+            cut(now, firstBurst ? firstCut(now, sent) : nextCut(now, Objects.requireNonNull(last)));
         }
+    }
+
+    /**
+     * Whether a 429 is stray, to be answered by its pause alone: the client, not paused most of the
+     * last second, sends at less than {@link #STRAY_SHARE} of the rate the API last refused, or
+     * the API never refused it before.
+     */
+    private boolean isStray(double replied, double sendingShare) {
+        return sendingShare >= SENDING_SHARE_TO_JUDGE
+                && (refusedAt.isEmpty() || replied / sendingShare < refusedAt.getAsDouble() * STRAY_SHARE);
+    }
+
+    /** The first cut, refined by each 429 of its first second: from what was admitted, or an estimate. */
+    private Cut firstCut(long now, double sent) {
+        double admittedRate = admitted.perSecond(now - origin);
+        return cutFrom(now, firstBase(admittedRate, sent), sent * FIRST_GUESS_SHARE > admittedRate);
+    }
+
+    /**
+     * The base of the first cut: what the API admitted in the last second, or, when it refused
+     * (almost) everything, {@link #FIRST_GUESS_SHARE} of what was sent rather than nothing.
+     */
+    private double firstBase(double admittedRate, double sent) {
+        return Math.max(settings.minRate(), Math.max(admittedRate, sent * FIRST_GUESS_SHARE));
+    }
+
+    /** A later cut: from what was admitted while sending, refined by the admissions since an estimated cut. */
+    private Cut nextCut(long now, Cut last) {
+        double rate = queue.rate();
+        double base = Math.max(settings.minRate(),
+                Math.max(rate * settings.decrease(), Math.min(rate, admittedWhileSending(now))));
+        boolean refining = last.estimated() && now - last.at() < REFINE_WINDOW.toNanos();
+        if (refining) {
+            double since = admittedSinceCut / ((now - last.at()) / (double) SECOND);
+            base = Math.max(settings.minRate(), Math.max(base * REFINE_FLOOR, Math.min(base, since)));
+        }
+        return cutFrom(now, base, refining);
+    }
+
+    private Cut cutFrom(long now, double base, boolean estimated) {
+        return new Cut(now, base, estimated, Math.cbrt(base * (1 - settings.decrease()) / CUBIC_C));
+    }
+
+    /** Lowers the rate to {@code decrease} times the cut's base, starting the limiter if it was off. */
+    private void cut(long now, Cut cut) {
+        admittedSinceCut = 0;
+        lastCut = cut;
+        refusedAt = OptionalDouble.of(cut.base());
+        if (!enabled) {
+            enabledAt = now;
+        }
+        setRate(now, cut.base() * settings.decrease(), !enabled);
+        enabled = true;
     }
 
     /** Pauses every request for the {@code Retry-After}, if any (the tokens earned up to it are kept). */
     private void pause(long now, @Nullable Duration retryAfter) {
         if (retryAfter != null && !retryAfter.isNegative() && !retryAfter.isZero()) {
-            queue.pause(now, now + Math.min(retryAfter.toNanos(), MAX_PAUSE_NANOS));
+            queue.pause(now, now + Math.min(retryAfter.toNanos(), MAX_PAUSE.toNanos()));
         }
     }
 
@@ -191,18 +239,29 @@ public final class AdaptiveRateLimiter implements RateLimiter {
             return;
         }
         synchronized (this) {
-            admittedSinceDecrease++;
-            if (now - lastThrottled > QUIET_NANOS && queue.isEmpty()) {
+            admittedSinceCut++;
+            Cut last = lastCut;
+            if (last == null) {
+                return;
+            }
+            if (now - lastThrottled > QUIET.toNanos() && queue.isEmpty()) {
                 enabled = false; // no 429 for a long while: free again, until the next one
                 queue.unlimit();
                 return;
             }
-            double t = (now - lastDecrease) / (double) SECOND - recovery;
-            double cubic = lastMax + CUBIC_C * t * t * t;
-            // not above twice the admissions (a quiet client stores no burst), nor below the rate
-            // of the last decrease (after a pause, the last second's admissions are few)
-            setRate(now, Math.min(cubic, Math.max(2 * admitted.perSecond(now - origin), lastMax * settings.decrease())), false);
+            setRate(now, nextRate(now, last), false);
         }
+    }
+
+    /**
+     * The rate after an admission: CUBIC's curve from the last cut, no higher than
+     * {@link #GROWTH_CAP} times what was admitted in the last second, no lower than the cut's rate
+     * (right after a pause, the last second's admissions are few).
+     */
+    private double nextRate(long now, Cut last) {
+        double t = (now - last.at()) / (double) SECOND - last.recoverySeconds();
+        double cubic = last.base() + CUBIC_C * t * t * t;
+        return Math.min(cubic, Math.max(GROWTH_CAP * admitted.perSecond(now - origin), last.base() * settings.decrease()));
     }
 
     @Override
@@ -221,7 +280,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
      */
     private double admittedWhileSending(long now) {
         long paused = queue.pausedSince(now - SECOND, now);
-        if (paused > SECOND / 2) {
+        if (paused > SECOND * PAUSED_SHARE_TO_MEASURE) {
             return Double.POSITIVE_INFINITY; // too short a sample: the rate itself is the base
         }
         return admitted.perSecond(now - origin) * SECOND / (SECOND - paused);
@@ -232,7 +291,7 @@ public final class AdaptiveRateLimiter implements RateLimiter {
         if (Double.isNaN(next) || Double.isInfinite(next)) {
             return; // never: the bases are finite counts, but a limiter that does not limit would hang its queue
         }
-        double rate = Math.max(settings.minRate(), next);
+        double rate = Math.max(settings.minRate(), next); // the queue keeps its own floor
         if (start) {
             queue.start(now, rate);
         } else {

@@ -68,7 +68,7 @@ final class ExchangeCut {
      *
      * <p>The timeout is one timer on {@link Schedulers#parallel()}, not Reactor's
      * {@code timeout} operator: that one also builds a description of its source for its message
-     * on every call, a few per cent of a {@code getSnapshot}'s allocation (issue 27).
+     * on every call (docs/performance.md has its cost).
      */
     static <T> Mono<T> cutOnCancel(Function<Consumer<Object>, Mono<T>> exchange, Duration timeout) {
         return Mono.create(sink -> {

@@ -20,16 +20,17 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>The bucket holds {@value #BURST_SECONDS} s of tokens but gains none while paused: when a pause
  * ends, the requests it held back go at the rate, not at once. A burst at the end of every pause
- * took the budget of the replicas that were not paused, which then met the 429s: independent
- * replicas sharing one limit drifted apart (one replica 3.6 times another, issue 25).
+ * would take the budget of the replicas that were not paused, which would then meet the 429s.
  *
  * <p>While requests wait, it grants them in groups: the tokens of {@value #GROUP_SECONDS} s of the
  * rate at once (at least one, and no more than wait), not one token at a time. A queue paced evenly
  * at about the rate the API's own bucket refills takes each token as the API makes it, so the other
- * replicas' requests find that bucket empty: in the simulation, the largest of four replicas met a
- * 429 on 0.14% of its requests, the others on 2.9-3.1%, and the 429s that should have cut the
- * largest fell on the small ones (issue 25). In groups, the larger a replica's rate, the larger its
- * groups, and a group is what finds the API's bucket short first.
+ * replicas' requests find that bucket empty and the 429s that should cut the largest replica fall
+ * on the small ones. In groups, the larger a replica's rate, the larger its groups, and a group is
+ * what finds the API's bucket short first (the figures are in docs/rate-limiting.md).
+ *
+ * <p>The rate is never below what lets every waiting request go within the maximum wait: a request
+ * is refused when it asks only because of a pause, never because of the rate alone.
  *
  * <p>A pause or a rate change that comes while requests wait holds them too (a reservation made at
  * the old rate would not); a cancelled request leaves the queue; one that would wait longer than the
@@ -101,6 +102,9 @@ final class PacedQueue {
                 at = true;
             } else {
                 double ahead = limited ? queue.size() + 1 - tokens : 0;
+                if (limited && ahead / rate * SECOND > maxWaitNanos) {
+                    rate = drainingRate(queue.size() + 1); // the floor: the rate alone refuses no one
+                }
                 long wait = Math.max(pause, ahead <= 0 ? 0 : (long) (ahead / rate * SECOND));
                 if (wait > maxWaitNanos) {
                     refused = true;
@@ -187,13 +191,13 @@ final class PacedQueue {
     synchronized void start(long now, double rate) {
         this.refilledAt = now;
         this.tokens = 0;
-        this.rate = rate;
+        this.rate = Math.max(rate, drainingRate(queue.size()));
     }
 
     /** Changes the rate from {@code now}; the tokens earned at the old rate are kept, up to the new capacity. */
     synchronized void rate(long now, double rate) {
         refill(now);
-        this.rate = rate;
+        this.rate = Math.max(rate, drainingRate(queue.size()));
         tokens = Math.min(tokens, capacity());
     }
 
@@ -210,6 +214,18 @@ final class PacedQueue {
     /** Whether no request waits. */
     synchronized boolean isEmpty() {
         return queue.isEmpty();
+    }
+
+    /**
+     * The rate that lets {@code waiting} requests all go within the maximum wait, from an empty bucket: the floor under
+     * any rate the limiter sets. Below it the queue would refuse callers for the rate alone (only a
+     * pause may), and callers that call again at once after a refusal would spin through refusals
+     * while almost nothing is sent and, with nothing admitted, the rate could not grow back: a
+     * refusal storm.
+     */
+    private double drainingRate(int waiting) {
+        // one more than wait: the last of them then goes before, not at, the end of its maximum wait
+        return waiting == 0 ? 0 : (waiting + 1) / (maxWaitNanos / (double) SECOND);
     }
 
     private boolean limited() {

@@ -43,8 +43,7 @@ final class RequestGate {
     /**
      * The one timer of the queue, due when its head has waited {@code maxWait}: the queue is
      * first-come, first-served and every waiter waits at most as long, so the head is always the
-     * next to expire (a timer for each of two thousand waiters cost a few per cent of a call's CPU,
-     * issue 27). Set whenever someone waits; it may fire for a head that has since left, and then
+     * next to expire (one timer, not one a waiter: see docs/performance.md). Set whenever someone waits; it may fire for a head that has since left, and then
      * looks at the next one.
      */
     private @Nullable Disposable expiry;

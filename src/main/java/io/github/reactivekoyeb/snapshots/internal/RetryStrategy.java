@@ -99,7 +99,7 @@ final class RetryStrategy {
      * {@code once}, subscribed again after each failure that this strategy retries, once its
      * delay has passed; else the failure (marked when the budget refused it). Not Reactor's
      * {@code retryWhen}, which builds a companion (a sink, a {@code concatMap}) for each call,
-     * success or not (a few per cent of a {@code getSnapshot}'s CPU, issue 27): until a try fails,
+     * success or not (see docs/performance.md): until a try fails,
      * this adds one operator. Each call to it starts the policy's {@code maxElapsed} clock.
      */
     <T> Mono<T> retrying(Mono<T> once) {

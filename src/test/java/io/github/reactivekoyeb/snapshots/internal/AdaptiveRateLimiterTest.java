@@ -157,20 +157,6 @@ class AdaptiveRateLimiterTest {
     }
 
     @Test
-    void aCallThatWouldWaitPastTheMaxWaitIsRefusedAtOnce() {
-        AdaptiveRateLimiter limiter = atTheLowestRate(Duration.ofMillis(2_500));
-        AtomicReference<Object> one = ask(limiter);
-        AtomicReference<Object> two = ask(limiter);
-        AtomicReference<Object> three = ask(limiter);
-        assertThat(three.get()).as("3 s ahead of a max wait of 2.5 s").isEqualTo("refused");
-        assertThat(one.get()).isNull();
-        assertThat(two.get()).isNull();
-        time.advanceTimeBy(Duration.ofSeconds(2));
-        assertThat(one.get()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(two.get()).isEqualTo(Duration.ofSeconds(2));
-    }
-
-    @Test
     void aPauseThatComesWhileWaitersWaitHoldsThemToo() {
         AdaptiveRateLimiter limiter = atTheLowestRate(Duration.ofSeconds(30));
         AtomicReference<Object> waiting = ask(limiter);
@@ -195,5 +181,46 @@ class AdaptiveRateLimiterTest {
         limiter.onAdmitted();
         assertThat(limiter.tryPermitNow()).as("11 s after it").isTrue();
         assertThat(limiter.rate()).isInfinite();
+    }
+
+    /**
+     * The guard against a refusal storm: however hard the 429s cut, the rate stays at or above what
+     * lets every waiting request go within the maximum wait, so that no caller is refused at once
+     * for the rate alone, and callers that call again at once after a refusal cannot spin through
+     * refusals while almost nothing is sent.
+     */
+    @Test
+    void theRateNeverFallsBelowWhatDrainsTheWaitingQueueWithinTheMaxWait() {
+        AdaptiveRateLimiter limiter = limiter(Duration.ofSeconds(2));
+        limiter.onThrottled(null); // stray: the reference
+        limiter.onThrottled(null); // the first cut
+        java.util.List<AtomicReference<Object>> asked = new java.util.ArrayList<>();
+        for (int second = 0; second < 5; second++) {
+            for (int i = 0; i < 40; i++) {
+                asked.add(ask(limiter));
+            }
+            assertThat(asked).as("refused at once, second %d", second).noneMatch(a -> "refused".equals(a.get()));
+            // refused nearly everything: cut after cut
+            time.advanceTimeBy(Duration.ofMillis(1_100));
+            for (int i = 0; i < 20; i++) {
+                limiter.onThrottled(null);
+            }
+            long waiting = asked.stream().filter(a -> a.get() == null).count();
+            assertThat(limiter.rate()).as("the rate after %d s, %d waiting", second + 1, waiting)
+                    .isGreaterThanOrEqualTo(waiting / 2.0);
+        }
+    }
+
+    @Test
+    void aPauseLongerThanTheMaxWaitRefusesAtOnceAndTheRateAloneNever() {
+        AdaptiveRateLimiter limiter = atTheLowestRate(Duration.ofMillis(2_500));
+        AtomicReference<Object> one = ask(limiter);
+        AtomicReference<Object> two = ask(limiter);
+        AtomicReference<Object> three = ask(limiter);
+        assertThat(three.get()).as("3 s ahead at the lowest rate: the rate rises instead").isNull();
+        time.advanceTimeBy(Duration.ofMillis(2_500));
+        assertThat(List.of(one.get(), two.get(), three.get())).allSatisfy(w -> assertThat(w).isInstanceOf(Duration.class));
+        limiter.onThrottled(Duration.ofSeconds(3));
+        assertThat(ask(limiter).get()).as("behind a pause of 3 s").isEqualTo("refused");
     }
 }
