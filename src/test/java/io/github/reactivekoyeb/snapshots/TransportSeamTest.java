@@ -188,7 +188,9 @@ class TransportSeamTest extends FakeServerTest {
     @OnEachTransport
     void aServerThatClosesEachKeepAliveConnectionAfterItsReplyCostsNoGetItsValue(ClientTransport transport) {
         AtomicInteger replies = new AtomicInteger();
+        AtomicInteger connections = new AtomicInteger();
         DisposableServer api = HttpServer.create().host("127.0.0.1").port(0)
+                .doOnConnection(connection -> connections.incrementAndGet())
                 .handle((request, response) -> response.status(200).header("Content-Type", "application/json")
                         .sendString(Mono.just("{\"snapshot\":{\"id\":\"snap-1\",\"name\":\"n\"}}"))
                         .then(Mono.fromRunnable(() -> {
@@ -208,6 +210,8 @@ class TransportSeamTest extends FakeServerTest {
                     .count().block(Duration.ofSeconds(60));
             assertThat(failures).as("failed GETs").isEmpty();
             assertThat(ok).isEqualTo(400);
+            // the closes really happened: 4 callers on keep-alive connections would need 4
+            assertThat(connections.get()).as("connections the server saw").isGreaterThan(100);
         } finally {
             api.disposeNow();
         }

@@ -27,8 +27,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>Without an application {@code WebClient.Builder}, or with custom trust, a proxy or
  * {@code connectionPool(...)}, the client gets a {@link Connector} of its own; its
  * {@link Transport} is chosen once, in {@link #build()}, and named in one DEBUG line of the
- * logger {@code io.github.reactivekoyeb.snapshots.client}. Every setting is checked when it is set, with the
- * domain types' own messages: the Boot properties are bound through this builder too.
+ * logger {@code io.github.reactivekoyeb.snapshots.client}. Every setting is checked when it is
+ * set, with the domain types' own messages: the Boot properties are bound through this builder too.
  */
 public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Builder {
 
@@ -186,10 +186,12 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         // read the version resource and load the JSON reading and writing classes here, on the
         // caller's thread, never lazily on an event loop
         WireJson.get();
-        Connector own = ownConnectorReason() == null ? null : Connector.create(pool, trust, proxy);
+        String ownConnectorReason = ownConnectorReason();
+        Connector own = ownConnectorReason == null ? null : Connector.create(pool, trust, proxy);
         Transport transport = transport(own);
         if (log.isDebugEnabled()) {
-            log.debug("ReactiveSnapshotsClient for " + baseUrl + " sends through " + transport + ": " + transportReason());
+            log.debug("ReactiveSnapshotsClient for " + baseUrl + " sends through " + transport + ": "
+                    + transportReason(ownConnectorReason));
         }
         HttpExchanger exchanger = new HttpExchanger(transport, own == null ? null : own.gate(),
                 new TokenSource(token, tokenProvider), new RequestHeaders(ClientVersion.USER_AGENT, compression),
@@ -239,15 +241,14 @@ public final class DefaultClientBuilder implements ReactiveSnapshotsClient.Build
         return null;
     }
 
-    /** The reason of the transport's choice, for its DEBUG line. */
-    private String transportReason() {
-        String own = ownConnectorReason();
+    /** The reason of the transport's choice, for its DEBUG line, given why it has its own connector. */
+    private String transportReason(@Nullable String ownConnectorReason) {
         if (webClientBuilder == null) {
-            return "no application WebClient.Builder (nothing of an application's to apply: no filters, codecs or"
-                    + " observation)";
+            return ownConnectorReason + " (nothing of an application's to apply: no filters, codecs or observation)";
         }
-        return own == null ? "an application WebClient.Builder (its filters, codecs, connector and observation)"
-                : "an application WebClient.Builder (its filters, codecs and observation) and " + own;
+        return ownConnectorReason == null
+                ? "an application WebClient.Builder (its filters, codecs, connector and observation)"
+                : "an application WebClient.Builder (its filters, codecs and observation) and " + ownConnectorReason;
     }
 
     static boolean isLoopback(@Nullable String host) {

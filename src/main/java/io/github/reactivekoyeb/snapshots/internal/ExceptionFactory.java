@@ -40,6 +40,9 @@ import reactor.netty.channel.AbortedException;
  */
 final class ExceptionFactory {
 
+    /** The message of Reactor Netty's {@code AbortedException.beforeSend()}. */
+    private static final @Nullable String CLOSED_BEFORE_SEND = AbortedException.beforeSend().getMessage();
+
     private final Redactor redactor;
 
     ExceptionFactory(Redactor redactor) {
@@ -168,9 +171,12 @@ final class ExceptionFactory {
         return t instanceof AbortedException;
     }
 
-    /** Reactor Netty's {@code AbortedException.beforeSend()}: closed before the request was written. */
+    /**
+     * Reactor Netty's {@code AbortedException.beforeSend()}: closed before the request was written.
+     * It has no type of its own, only its message, taken from Reactor Netty itself.
+     */
     private static boolean isClosedBeforeSend(Throwable t) {
-        return t instanceof AbortedException && t.getMessage() != null && t.getMessage().contains("BEFORE send");
+        return t instanceof AbortedException && java.util.Objects.equals(CLOSED_BEFORE_SEND, t.getMessage());
     }
 
     /** A 2xx reply the client could not read: too large, or not the JSON it expects. */

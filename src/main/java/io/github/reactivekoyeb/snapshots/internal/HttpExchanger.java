@@ -30,8 +30,8 @@ import reactor.core.publisher.Mono;
  * read by the caller's reader with the client's own JSON mapping (inflated first when it is
  * gzip); anything else becomes its typed exception in the {@link ExceptionFactory}. Failed tries
  * go to the {@link RetryStrategy}. How the exchange is sent is its {@link Transport}'s business,
- * chosen when the client is built; this class holds the call's policy only. A cancel, or the response timeout, cuts the try's exchange at
- * the wire ({@link ExchangeCut}). With the client's own connection pool, a try first waits its
+ * chosen when the client is built; this class holds the call's policy only. A cancel, or the
+ * response timeout, cuts the try's exchange at the wire ({@link ExchangeCut}). With the client's own connection pool, a try first waits its
  * turn for a free connection in the {@link RequestGate}. Before that, every try (retries and the
  * resend after a 401 too) takes a permit from the client's {@link RateLimiter}, which hears of
  * every reply: a 429, or an admission.
