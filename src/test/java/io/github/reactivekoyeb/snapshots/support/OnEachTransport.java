@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
  * Runs the test once on each {@link ClientTransport}, the transport in the test's name
  * ({@code [reactor-netty]}, {@code [webclient]}). The test class learns it through
  * {@link ClientTransport.Aware} before its {@code @BeforeEach} methods, and a test method may
- * take it as a parameter.
+ * take it as a parameter. Surefire's reports name a template's invocations by index, in the order
+ * of {@link ClientTransport#values()}: {@code [1]} is reactor-netty, {@code [2]} webclient.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
