@@ -3,6 +3,7 @@ package io.github.reactivekoyeb.snapshots.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
@@ -159,5 +160,29 @@ class AdaptiveRateLimiterSimulationTest {
         assertThat(listing.duration()).as("as fast as the limit allows, no faster").isGreaterThan(Duration.ofSeconds(9));
         assertThat(client.throttledShareMeasured()).as("429s, paced").isLessThanOrEqualTo(0.05);
         assertThat(client.successShare()).isEqualTo(1.0);
+    }
+
+    /**
+     * The refusal storm: four replicas of 100 callers, each caller calling again at once (1 ms
+     * later) after the limiter refuses it, against a limit that collapses to 2/s for 10 s and comes
+     * back to 150/s. Cut to what the collapse admits, a replica would refuse its waiting callers at
+     * once for the rate alone, and they would spin; with the rate's floor (what drains the queue
+     * within the maximum wait) a caller waits instead, and the replicas get the limit back.
+     */
+    @Test
+    void aLimitThatCollapsesThenComesBackCausesNoRefusalStorm() {
+        RateLimitSimulation sim = new RateLimitSimulation(t -> t >= 3 && t < 13 ? 2 : 150, 30, 24);
+        List<RateLimitSimulation.Replica> replicas = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            replicas.add(sim.replica(100));
+        }
+        sim.run();
+        long calls = replicas.stream().mapToLong(r -> r.calls).sum();
+        long refused = replicas.stream().mapToLong(r -> r.refusedByLimiter).sum();
+        double admitted = replicas.stream().mapToLong(r -> r.admittedMeasured).sum() / sim.measuredSeconds();
+        System.out.printf("simulated, a limit of 150/s collapsing to 2/s for 10 s, four replicas: %d calls, %d refused"
+                + " by the limiters, %.1f admitted/s in the last 6 s%n", calls, refused, admitted);
+        assertThat(refused).as("callers refused by the limiters").isLessThan(1_000);
+        assertThat(admitted).as("admitted once the limit is back").isGreaterThan(0.8 * 150);
     }
 }
