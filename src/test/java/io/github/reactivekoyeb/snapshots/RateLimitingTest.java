@@ -263,7 +263,8 @@ class RateLimitingTest implements ClientTransport.Aware {
                 .retryPolicy(RetryPolicy.none()).eventListener(listener));
         // two 429s at once: the first one a client meets is stray (a pause, the rate left free), the
         // second one lowers the rate
-        server.failNext(2, 429, "1");
+        // both in flight before either reply, however the threads run
+        server.failNext(2, 429, "1").holdTogether(2);
         StepVerifier.create(Flux.merge(client.getSnapshot("snap-000001").onErrorComplete(),
                 client.getSnapshot("snap-000002").onErrorComplete())).expectComplete().verify(TIMEOUT);
         StepVerifier.create(client.getSnapshot("snap-000003")).expectNextCount(1).expectComplete().verify(TIMEOUT);

@@ -6,9 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
@@ -28,6 +31,7 @@ final class Dispatcher {
     private final boolean compression;
     private final AtomicLong bodyBytesWritten = new AtomicLong();
     private volatile Duration latency;
+    private volatile @Nullable Huddle huddle;
 
     Dispatcher(FaultScript script, ChangeScript changes, KoyebApiRoutes api, FakeRateLimit rateLimit,
             boolean compression, Duration latency) {
@@ -43,6 +47,11 @@ final class Dispatcher {
         this.latency = latency;
     }
 
+    /** The next {@code count} answers wait until {@code count} requests have arrived. */
+    void holdTogether(int count) {
+        this.huddle = count <= 1 ? null : new Huddle(count);
+    }
+
     long bodyBytesWritten() {
         return bodyBytesWritten.get();
     }
@@ -56,7 +65,42 @@ final class Dispatcher {
         Duration wait = latency.plus(scripted == null ? Duration.ZERO : scripted.delay());
         Mono<Void> answer = Mono.defer(() -> scripted != null && scripted.kind() != FakeResponse.Kind.DELAY_THEN_STORE
                 ? FaultWriter.write(scripted, response) : fromStore(request, response));
-        return wait.isZero() ? answer : Mono.delay(wait).then(answer);
+        Mono<Void> delayed = wait.isZero() ? answer : Mono.delay(wait).then(answer);
+        Huddle held = huddle;
+        if (held == null || !held.join()) {
+            return delayed;
+        }
+        if (held.complete()) {
+            huddle = null;
+        }
+        return held.released().then(delayed);
+    }
+
+    /** Requests whose answers leave together, once the last of them has arrived. */
+    private static final class Huddle {
+        private final AtomicInteger missing;
+        private final Sinks.Empty<Void> released = Sinks.empty();
+
+        Huddle(int count) {
+            this.missing = new AtomicInteger(count);
+        }
+
+        /** Whether this request is one of the huddle's (releases it when it is the last). */
+        boolean join() {
+            int left = missing.getAndUpdate(n -> Math.max(0, n - 1));
+            if (left == 1) {
+                released.tryEmitEmpty();
+            }
+            return left > 0;
+        }
+
+        boolean complete() {
+            return missing.get() == 0;
+        }
+
+        Mono<Void> released() {
+            return released.asMono();
+        }
     }
 
     private Mono<Void> fromStore(RecordedRequest request, HttpServerResponse response) {

@@ -292,6 +292,23 @@ public final class FakeKoyebServer implements AutoCloseable {
     }
 
     /**
+     * Holds the answers to the next {@code count} requests until all of them have arrived, then
+     * answers them together: a burst whose requests are all in flight before any reply, whatever
+     * the threads' timing (two 429s that a client meets at once, say).
+     *
+     * @param count how many requests to hold together; 0 or 1 holds none
+     * @return this server
+     * @throws IllegalArgumentException if {@code count} is negative
+     */
+    public FakeKoyebServer holdTogether(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        dispatcher.holdTogether(count);
+        return this;
+    }
+
+    /**
      * Every request that arrives within {@code window} from now (by the server's clock) gets this
      * answer (a 503 storm, say); scripted answers wait until it is over.
      *
@@ -562,6 +579,7 @@ public final class FakeKoyebServer implements AutoCloseable {
         store.reset(settings.creationDelay, settings.deletionDelay);
         api.requireToken(settings.token);
         dispatcher.latency(settings.latency);
+        dispatcher.holdTogether(0);
         rateLimit.reset(settings.rateLimit);
         log.clear();
     }

@@ -98,7 +98,7 @@ class RateLimitAutoConfigurationTest {
                     assertThat(registry.get("koyeb.snapshots.rate.limit").gauge().value()).isNaN();
                     // two 429s at once: the first one a client meets is stray (a pause, the rate left free),
                     // the second one lowers the rate
-                    server.failNext(2, 429, "1");
+                    server.failNext(2, 429, "1").holdTogether(2);
                     ReactiveSnapshotsClient client = context.getBean(ReactiveSnapshotsClient.class);
                     StepVerifier.create(Flux.merge(client.getSnapshot("snap-000001").onErrorComplete(),
                             client.getSnapshot("snap-000002").onErrorComplete())).expectComplete().verify(TIMEOUT);

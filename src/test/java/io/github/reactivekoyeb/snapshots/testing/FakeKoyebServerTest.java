@@ -73,6 +73,19 @@ class FakeKoyebServerTest {
     }
 
     @Test
+    void heldTogetherAnswersWaitForTheLastRequestOfTheBurst() {
+        server.seed(3);
+        server.holdTogether(2);
+        // the first request alone gets no answer, however long it waits
+        StepVerifier.create(client.getSnapshot("snap-000001")).expectSubscription()
+                .expectNoEvent(Duration.ofMillis(200)).thenCancel().verify(TIMEOUT);
+        // the second one releases both (the first was cancelled), then nothing is held
+        StepVerifier.create(client.getSnapshot("snap-000002")).expectNextCount(1).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(client.getSnapshot("snap-000003")).expectNextCount(1).expectComplete().verify(TIMEOUT);
+        assertThatThrownBy(() -> server.holdTogether(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void listensOnLoopbackWithARandomPort() {
         assertThat(server.baseUrl()).startsWith("http://127.0.0.1:");
         assertThat(server.port()).isPositive();
