@@ -3,6 +3,7 @@ package io.github.reactivekoyeb.snapshots.autoconfigure;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.retention.SnapshotRetention;
 import io.micrometer.core.instrument.MeterRegistry;
+import net.javacrumbs.shedlock.core.LockProvider;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -18,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
  * {@link ReactiveSnapshotsClient}, and, with {@code koyeb.snapshots.retention.enabled=true}, a
  * {@link ScheduledRetention} that runs the policy of the {@link RetentionProperties} on its cron
  * (dry runs until {@code koyeb.snapshots.retention.dry-run=false}), with meters when Micrometer and
- * a {@code MeterRegistry} are there. Every bean backs off when the application defines its own.
+ * a {@code MeterRegistry} are there, under the fleet's ShedLock lock when the application has a
+ * {@code LockProvider} bean. Every bean backs off when the application defines its own.
  */
 @AutoConfiguration(after = KoyebSnapshotsAutoConfiguration.class, afterName = {
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -53,9 +55,23 @@ public class KoyebRetentionAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         ScheduledRetention scheduledRetention(SnapshotRetention retention, RetentionProperties properties,
-                ObjectProvider<ScheduledRetention.RetentionMeters> meters) {
+                ObjectProvider<ScheduledRetention.RetentionMeters> meters, ObjectProvider<FleetLock> lock) {
             return new ScheduledRetention(retention, properties.toPolicy(), properties.toOptions(), properties.toCron(),
-                    properties.isDryRun(), meters.getIfAvailable(() -> ScheduledRetention.RetentionMeters.NONE));
+                    properties.isDryRun(), meters.getIfAvailable(() -> ScheduledRetention.RetentionMeters.NONE),
+                    lock.getIfAvailable(() -> FleetLock.NONE), properties.toLock());
+        }
+    }
+
+    /** With ShedLock and a {@code LockProvider} bean (any store): the fleet's lock. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "net.javacrumbs.shedlock.core.LockProvider")
+    static class ShedLockConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(FleetLock.class)
+        FleetLock koyebSnapshotsFleetLock(ObjectProvider<LockProvider> provider) {
+            LockProvider shedLock = provider.getIfUnique();
+            return shedLock == null ? FleetLock.NONE : new ShedLockFleetLock(shedLock);
         }
     }
 

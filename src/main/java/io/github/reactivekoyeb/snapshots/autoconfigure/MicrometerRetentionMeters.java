@@ -37,6 +37,12 @@ final class MicrometerRetentionMeters implements ScheduledRetention.RetentionMet
         record("error", dryRun, took);
     }
 
+    @Override
+    public void skipped() {
+        Counter.builder(RUNS).description("Scheduled retention runs").tag("outcome", "skipped")
+                .tag("dry.run", "n/a").register(registry).increment();
+    }
+
     private void record(String outcome, boolean dryRun, Duration took) {
         Counter.builder(RUNS).description("Scheduled retention runs").tag("outcome", outcome)
                 .tag("dry.run", Boolean.toString(dryRun)).register(registry).increment();

@@ -29,6 +29,16 @@ final class PropertiesBinding {
     /** Sets every value; the first invalid one throws. */
     static final Binding THROWING = (property, setting, set) -> set.run();
 
+    /** Sets every value; the first invalid one throws, its message naming the full property. */
+    static final Binding NAMING = (property, setting, set) -> {
+        try {
+            set.run();
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            throw new IllegalArgumentException(KoyebSnapshotsProperties.PREFIX + '.' + property + ": " + message, e);
+        }
+    };
+
     /** Properties whose values are secrets: reported without the value. */
     private static final Set<String> SECRETS = Set.of("token", "proxy.username", "proxy.password");
 
@@ -93,12 +103,16 @@ final class PropertiesBinding {
     }
 
     static RateLimiter rateLimiter(KoyebSnapshotsProperties p, Binding bind) {
+        return p.getRateLimit().isEnabled() ? RateLimiter.adaptive(rateLimitSettings(p, bind)) : RateLimiter.NONE;
+    }
+
+    static RateLimitSettings rateLimitSettings(KoyebSnapshotsProperties p, Binding bind) {
         RateLimitProperties limit = p.getRateLimit();
         RateLimitSettings.Builder settings = RateLimitSettings.builder();
         bind.set("rate-limit.max-wait", "maxWait", () -> settings.maxWait(limit.getMaxWait()));
         bind.set("rate-limit.min-rate", "minRate", () -> settings.minRate(limit.getMinRate()));
         bind.set("rate-limit.decrease", "decrease", () -> settings.decrease(limit.getDecrease()));
-        return limit.isEnabled() ? RateLimiter.adaptive(settings.build()) : RateLimiter.NONE;
+        return settings.build();
     }
 
     private static @Nullable ProxySettings proxySettings(KoyebSnapshotsProperties.Proxy proxy, Binding bind) {

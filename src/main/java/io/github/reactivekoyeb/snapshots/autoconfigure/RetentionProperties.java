@@ -73,6 +73,23 @@ public class RetentionProperties implements Validator {
     /** The region whose snapshots are listed; all by default. */
     private @Nullable String region;
 
+    /**
+     * The name of the ShedLock lock the scheduled runs take, when the application has a
+     * {@code LockProvider} bean: one run per fleet.
+     */
+    private String lockName = DEFAULT_LOCK_NAME;
+    /** How long a run holds the fleet's lock at most: a replica that dies mid-run leaves it then. */
+    private Duration lockAtMostFor = Duration.ofMinutes(30);
+    /**
+     * How long a run holds the fleet's lock at least, even when it ends sooner: longer than the
+     * replicas' clocks differ, shorter than the time between two runs. By default 1 minute, or
+     * half the time between two runs when that is shorter.
+     */
+    private @Nullable Duration lockAtLeastFor;
+
+    /** The default lock name: {@value}. */
+    public static final String DEFAULT_LOCK_NAME = "koyeb-snapshots-retention";
+
     /** Creates the properties with their defaults; Spring binds them. */
     public RetentionProperties() {
     }
@@ -131,6 +148,15 @@ public class RetentionProperties implements Validator {
         return parsed[0];
     }
 
+    /** The fleet lock's settings, checked against the cron. */
+    ScheduledRetention.LockSettings toLock() {
+        CronExpression parsed = toCron();
+        ScheduledRetention.LockSettings[] built = new ScheduledRetention.LockSettings[1];
+        set("lock-at-least-for", () -> built[0] = ScheduledRetention.LockSettings.of(lockName, lockAtMostFor,
+                lockAtLeastFor, parsed, ZoneId.of(zone)));
+        return built[0];
+    }
+
     private static void set(String property, Runnable set) {
         try {
             set.run();
@@ -150,7 +176,7 @@ public class RetentionProperties implements Validator {
         if (!p.enabled) {
             return;
         }
-        for (Runnable check : new Runnable[] {p::toPolicy, p::toOptions, p::toCron}) {
+        for (Runnable check : new Runnable[] {p::toPolicy, p::toOptions, p::toCron, p::toLock}) {
             try {
                 check.run();
             } catch (IllegalArgumentException | DateTimeException e) {
@@ -473,5 +499,59 @@ public class RetentionProperties implements Validator {
         return "RetentionProperties{enabled=" + enabled + ", cron=" + cron + ", dryRun=" + dryRun + ", keep last "
                 + keepLast + ", hourly " + keepHourly + ", daily " + keepDaily + ", weekly " + keepWeekly + ", monthly "
                 + keepMonthly + ", yearly " + keepYearly + ", within " + keepWithin + ", zone " + zone + '}';
+    }
+
+    /**
+     * The fleet lock's name.
+     *
+     * @return the name
+     */
+    public String getLockName() {
+        return lockName;
+    }
+
+    /**
+     * Names the fleet lock.
+     *
+     * @param lockName the name
+     */
+    public void setLockName(String lockName) {
+        this.lockName = lockName;
+    }
+
+    /**
+     * How long a run holds the lock at most.
+     *
+     * @return the duration
+     */
+    public Duration getLockAtMostFor() {
+        return lockAtMostFor;
+    }
+
+    /**
+     * Sets how long a run holds the lock at most.
+     *
+     * @param lockAtMostFor the duration
+     */
+    public void setLockAtMostFor(Duration lockAtMostFor) {
+        this.lockAtMostFor = lockAtMostFor;
+    }
+
+    /**
+     * How long a run holds the lock at least.
+     *
+     * @return the duration, or null for the default
+     */
+    public @Nullable Duration getLockAtLeastFor() {
+        return lockAtLeastFor;
+    }
+
+    /**
+     * Sets how long a run holds the lock at least.
+     *
+     * @param lockAtLeastFor the duration
+     */
+    public void setLockAtLeastFor(@Nullable Duration lockAtLeastFor) {
+        this.lockAtLeastFor = lockAtLeastFor;
     }
 }

@@ -7,6 +7,7 @@ import io.github.reactivekoyeb.snapshots.retention.RetentionPlan;
 import io.github.reactivekoyeb.snapshots.retention.RetentionPolicy;
 import io.github.reactivekoyeb.snapshots.retention.SnapshotRetention;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -28,8 +29,14 @@ import reactor.core.publisher.Mono;
  * non-blocking timers, and runs never overlap. A run that fails is logged at WARN and counted; the
  * next one comes at its time. It starts and stops with the application context.
  *
- * <p>With Micrometer: {@code koyeb.snapshots.retention.runs} (tags {@code outcome} = {@code success}
- * or {@code error}, {@code dry.run}), {@code koyeb.snapshots.retention.deleted},
+ * <p>When the application has a ShedLock {@code LockProvider} bean, each scheduled run takes the
+ * lock {@code koyeb.snapshots.retention.lock-name} first (held at most {@code lock-at-most-for}, at
+ * least {@code lock-at-least-for}): one replica of the fleet runs, the others skip their turn, and
+ * a replica that dies mid-run leaves the lock to expire, so that the next run does the work.
+ * Without one, every replica runs (one INFO line at start says so).
+ *
+ * <p>With Micrometer: {@code koyeb.snapshots.retention.runs} (tags {@code outcome} = {@code success},
+ * {@code error} or {@code skipped}, {@code dry.run}), {@code koyeb.snapshots.retention.deleted},
  * {@code koyeb.snapshots.retention.failed} (deletions that failed) and
  * {@code koyeb.snapshots.retention.duration}.
  */
@@ -43,16 +50,73 @@ public final class ScheduledRetention implements SmartLifecycle {
     private final CronExpression cron;
     private final boolean dryRun;
     private final RetentionMeters meters;
+    private final FleetLock lock;
+    private final LockSettings lockSettings;
     private volatile @Nullable Disposable schedule;
 
     ScheduledRetention(SnapshotRetention retention, RetentionPolicy policy, RetentionOptions options, CronExpression cron,
             boolean dryRun, RetentionMeters meters) {
+        this(retention, policy, options, cron, dryRun, meters, FleetLock.NONE,
+                LockSettings.of(RetentionProperties.DEFAULT_LOCK_NAME, Duration.ofMinutes(30), Duration.ZERO, cron,
+                        policy.zone()));
+    }
+
+    ScheduledRetention(SnapshotRetention retention, RetentionPolicy policy, RetentionOptions options, CronExpression cron,
+            boolean dryRun, RetentionMeters meters, FleetLock lock, LockSettings lockSettings) {
         this.retention = retention;
         this.policy = policy;
         this.options = options;
         this.cron = cron;
         this.dryRun = dryRun;
         this.meters = meters;
+        this.lock = lock;
+        this.lockSettings = lockSettings;
+    }
+
+    /**
+     * The fleet lock of the scheduled runs: its name, and how long a run holds it at most and at least.
+     *
+     * @param name the lock's name
+     * @param atMostFor at most (a replica that dies mid-run leaves it then)
+     * @param atLeastFor at least (longer than the replicas' clocks differ)
+     */
+    record LockSettings(String name, Duration atMostFor, Duration atLeastFor) {
+
+        /** The default {@code atLeastFor}: 1 minute, or half the time between two runs when shorter. */
+        static final Duration DEFAULT_AT_LEAST_FOR = Duration.ofMinutes(1);
+
+        /**
+         * Checked: a name, {@code 0 <= atLeastFor <= atMostFor}, {@code atLeastFor} shorter than the
+         * time between two runs; a null {@code atLeastFor} is the default.
+         */
+        static LockSettings of(String name, Duration atMostFor, @Nullable Duration atLeastFor, CronExpression cron,
+                ZoneId zone) {
+            ZonedDateTime first = cron.next(ZonedDateTime.now(zone));
+            ZonedDateTime second = first == null ? null : cron.next(first);
+            Duration period = first == null || second == null ? null : Duration.between(first, second);
+            if (atLeastFor == null) {
+                atLeastFor = period == null || period.dividedBy(2).compareTo(DEFAULT_AT_LEAST_FOR) >= 0
+                        ? DEFAULT_AT_LEAST_FOR : period.dividedBy(2);
+                if (atMostFor != null && atLeastFor.compareTo(atMostFor) > 0) {
+                    atLeastFor = atMostFor;
+                }
+            }
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("lock-name must not be blank");
+            }
+            if (atMostFor == null || atMostFor.isNegative() || atMostFor.isZero()) {
+                throw new IllegalArgumentException("lock-at-most-for must be positive: " + atMostFor);
+            }
+            if (atLeastFor.isNegative() || atLeastFor.compareTo(atMostFor) > 0) {
+                throw new IllegalArgumentException("lock-at-least-for (" + atLeastFor
+                        + ") must be between 0 and lock-at-most-for (" + atMostFor + ")");
+            }
+            if (period != null && !atLeastFor.isZero() && atLeastFor.compareTo(period) >= 0) {
+                throw new IllegalArgumentException("lock-at-least-for (" + atLeastFor + ") must be shorter than the time"
+                        + " between two runs of the cron (" + period + ")");
+            }
+            return new LockSettings(name.trim(), atMostFor, atLeastFor);
+        }
     }
 
     /**
@@ -153,11 +217,41 @@ public final class ScheduledRetention implements SmartLifecycle {
             return;
         }
         schedule = Mono.defer(() -> Mono.delay(untilNext()))
-                .then(Mono.defer(() -> runOnce().onErrorResume(e -> Mono.empty()).then()))
+                .then(Mono.defer(this::lockedRun))
                 .repeat()
                 .subscribe();
         log.info("Koyeb snapshot retention scheduled (" + cron + ", " + policy.zone().getId() + ", "
                 + (dryRun ? "dry run" : "deleting") + "): " + policy);
+        if (lock == FleetLock.NONE) {
+            log.info("Koyeb snapshot retention runs on every replica: the application has no ShedLock LockProvider"
+                    + " bean (the runs converge without one, but each replica lists and deletes; with one, a run takes"
+                    + " the lock '" + lockSettings.name() + "')");
+        } else {
+            log.info("Koyeb snapshot retention runs once per fleet, under the lock '" + lockSettings.name() + "' ("
+                    + lock + ", at most " + lockSettings.atMostFor() + ", at least " + lockSettings.atLeastFor() + ")");
+        }
+    }
+
+    /**
+     * A scheduled run: under the fleet's lock when there is one (another replica that holds it
+     * makes this one skip its turn), the lock released when the run ends, fails or is cancelled.
+     */
+    Mono<Void> lockedRun() {
+        return lock.acquire(lockSettings.name(), lockSettings.atMostFor(), lockSettings.atLeastFor())
+                .onErrorResume(e -> {
+                    log.warn("Koyeb snapshot retention skipped this run: the lock '" + lockSettings.name()
+                            + "' could not be taken: " + e);
+                    meters.skipped();
+                    return Mono.empty();
+                })
+                .switchIfEmpty(Mono.fromRunnable(() -> {
+                    log.debug("Koyeb snapshot retention: another replica holds the lock '" + lockSettings.name()
+                            + "', this one skips its turn");
+                    meters.skipped();
+                }))
+                .flatMap(held -> Mono.usingWhen(Mono.just(held), h -> runOnce().onErrorResume(e -> Mono.empty()).then(),
+                        h -> h.release().onErrorResume(e -> Mono.empty())))
+                .then();
     }
 
     private Duration untilNext() {
@@ -198,6 +292,10 @@ public final class ScheduledRetention implements SmartLifecycle {
         }
 
         default void failed(Duration took, boolean dryRun) {
+        }
+
+        /** Another replica held the fleet's lock (or it could not be taken): this one skipped its turn. */
+        default void skipped() {
         }
     }
 }
