@@ -8,7 +8,6 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -154,18 +153,23 @@ public class KoyebSharedRateLimitAutoConfiguration {
         }
     }
 
+    /** Marks the shared limiter's meters as registered; holds nothing. */
+    static final class SharedRateLimitMeters {
+    }
+
     /** The mode gauge and the fallback counter. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"io.micrometer.core.instrument.MeterRegistry", "io.lettuce.core.RedisClient"})
     static class MetricsConfiguration {
 
         @Bean
-        MeterBinder koyebSnapshotsSharedRateLimitMeters(ObjectProvider<RateLimiter> limiter) {
-            return registry -> {
-                if (limiter.getIfUnique() instanceof RedisRateLimiter shared) {
-                    bind(registry, shared);
-                }
-            };
+        SharedRateLimitMeters koyebSnapshotsSharedRateLimitMeters(ObjectProvider<MeterRegistry> registry,
+                ObjectProvider<RateLimiter> limiter) {
+            MeterRegistry meters = registry.getIfUnique();
+            if (meters != null && limiter.getIfUnique() instanceof RedisRateLimiter shared) {
+                bind(meters, shared);
+            }
+            return new SharedRateLimitMeters();
         }
 
         static void bind(MeterRegistry registry, RedisRateLimiter limiter) {

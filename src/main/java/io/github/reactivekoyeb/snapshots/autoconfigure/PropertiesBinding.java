@@ -35,7 +35,8 @@ final class PropertiesBinding {
             set.run();
         } catch (IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
-            throw new IllegalArgumentException(KoyebSnapshotsProperties.PREFIX + '.' + property + ": " + message, e);
+            // a message of its own, without the setting's exception as its cause: what start-up reports
+            throw new IllegalArgumentException(KoyebSnapshotsProperties.PREFIX + '.' + property + ": " + message);
         }
     };
 
