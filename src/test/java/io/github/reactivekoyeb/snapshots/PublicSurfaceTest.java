@@ -106,7 +106,8 @@ class PublicSurfaceTest {
         }
         // the builder behind ReactiveSnapshotsClient.builder(), the waiters and the watch behind its
         // default methods, the argument checks the public settings types share, and the limiter
-        // behind RateLimiter.adaptive()
-        assertThat(exported).containsExactly("AdaptiveRateLimiter", "Checks", "DefaultClientBuilder", "Waiter", "Watcher");
+        // behind RateLimiter.adaptive(), and the replica's side of a shared budget behind RedisRateLimiter
+        assertThat(exported).containsExactly("AdaptiveRateLimiter", "Checks", "DefaultClientBuilder", "SharedRateLimiter",
+                "Waiter", "Watcher");
     }
 }

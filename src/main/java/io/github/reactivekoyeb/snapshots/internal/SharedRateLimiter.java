@@ -464,6 +464,18 @@ public final class SharedRateLimiter implements RateLimiter {
 
     // ---------------------------------------------------------------- falling back and coming back
 
+    /**
+     * The budget's connection dropped: falls back now, not at the next call to the budget (which
+     * a pause may put off).
+     *
+     * @param cause what the budget saw
+     */
+    public void budgetLost(Throwable cause) {
+        if (!fallenBack) {
+            fallBack(cause);
+        }
+    }
+
     private void fallBack(Throwable e) {
         List<Queued> moved;
         synchronized (this) {

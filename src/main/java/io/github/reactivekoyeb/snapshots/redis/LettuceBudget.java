@@ -3,7 +3,10 @@ package io.github.reactivekoyeb.snapshots.redis;
 import io.github.reactivekoyeb.snapshots.RateLimitSettings;
 import io.github.reactivekoyeb.snapshots.internal.SharedRateLimiter.Budget;
 import io.github.reactivekoyeb.snapshots.internal.SharedRateLimiter.Decision;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -20,6 +23,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -50,6 +54,19 @@ final class LettuceBudget implements Budget, AutoCloseable {
             new AtomicReference<>();
     private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
+    private volatile Consumer<Throwable> lost = e -> { };
+    /** Tells at once when this budget's connection drops (Redis killed, say), not at its next command. */
+    private final RedisConnectionStateListener watcher = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> disconnected) {
+            StatefulRedisConnection<String, String> open = connection;
+            if (!closed && open != null && open == disconnected) {
+                connection = null; // the next command opens a fresh one
+                open.closeAsync();
+                lost.accept(new RedisConnectionException("the connection to Redis closed"));
+            }
+        }
+    };
 
     LettuceBudget(RedisClient client, String key, String description, RateLimitSettings settings, Duration quiet,
             Duration commandTimeout) {
@@ -60,6 +77,12 @@ final class LettuceBudget implements Budget, AutoCloseable {
         this.description = description;
         this.settings = settings;
         this.digest = sha1(SCRIPT);
+        client.addListener(watcher);
+    }
+
+    /** Who hears that the connection dropped. */
+    void onLost(Consumer<Throwable> listener) {
+        this.lost = listener;
     }
 
     /** Opens the connection in the background, so that the first decision finds it open. */
@@ -171,6 +194,7 @@ final class LettuceBudget implements Budget, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        client.removeListener(watcher);
         StatefulRedisConnection<String, String> open = connection;
         if (open != null) {
             open.closeAsync();

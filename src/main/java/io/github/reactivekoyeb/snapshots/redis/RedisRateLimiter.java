@@ -75,6 +75,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         this.budget = new LettuceBudget(builder.client, key, description, builder.settings, builder.quiet,
                 builder.commandTimeout);
         this.shared = new SharedRateLimiter(builder.settings, budget, builder.commandTimeout);
+        budget.onLost(shared::budgetLost);
         budget.connectSoon();
     }
 

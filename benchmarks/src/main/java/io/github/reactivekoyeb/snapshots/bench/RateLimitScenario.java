@@ -4,7 +4,10 @@ import io.github.reactivekoyeb.snapshots.ClientEventListener;
 import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
 import io.github.reactivekoyeb.snapshots.RateLimiter;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
+import io.github.reactivekoyeb.snapshots.redis.RedisRateLimiter;
+import io.github.reactivekoyeb.snapshots.support.TestRedis;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
+import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,7 +32,7 @@ import reactor.core.publisher.Mono;
  * client, and, where the API has no limit, S1's listing and S4's 2,000 concurrent calls with the
  * default client against one without a limiter, interleaved in one run. {@code BENCH_S8=replicas}
  * runs the two replica scenarios ten times ({@code -Dbench.runs=N} in the child), {@code stray} the
- * stray 429 alone.
+ * stray 429 alone, {@code shared} the replicas on a shared {@code RedisRateLimiter} (issue 35).
  */
 final class RateLimitScenario {
 
@@ -55,6 +59,10 @@ final class RateLimitScenario {
             strayThrottle();
             return;
         }
+        if ("shared".equals(only)) {
+            shared(Integer.getInteger("bench.runs", 10));
+            return;
+        }
         if (only != null) {
             limited(only + "/s", t -> Double.parseDouble(only), 12, 1, null);
             return;
@@ -68,6 +76,77 @@ final class RateLimitScenario {
         limited("150/s, without the limiter (`RateLimiter.NONE`)", t -> 150, 12, 1, RateLimiter.NONE);
         strayThrottle();
         noLimitCost();
+        shared(1);
+    }
+
+    /**
+     * The replicas sharing one {@link RedisRateLimiter} budget over a real Redis (a
+     * {@code redis-server} from the PATH, else the one in {@code org.signal:embedded-redis}): two,
+     * four and eight replicas ({@code runs} times each), one replica that starts 5 s late, one
+     * client alone at 150, 20 and 1,000 per second, and, where the API has no limit, S4's 2,000
+     * concurrent calls with the shared limiter against the default client.
+     */
+    private static void shared(int runs) throws InterruptedException {
+        try (TestRedis redis = TestRedis.start()) {
+            RedisClient client = redis.client();
+            try {
+                for (int run = 0; run < runs; run++) {
+                    limited("150/s, two replicas sharing a RedisRateLimiter, 200 callers each", t -> 150, 12, 2,
+                            fleetOf(client), 0);
+                    limited("150/s, four replicas sharing a RedisRateLimiter, 100 callers each", t -> 150, 12, 4,
+                            fleetOf(client), 0);
+                    limited("150/s, eight replicas sharing a RedisRateLimiter, 50 callers each", t -> 150, 12, 8,
+                            fleetOf(client), 0);
+                }
+                limited("150/s, four replicas sharing a RedisRateLimiter, the fourth 5 s late", t -> 150, 12, 4,
+                        fleetOf(client), 5);
+                limited("150/s, one client on a RedisRateLimiter", t -> 150, 12, 1, fleetOf(client), 0);
+                limited("20/s, one client on a RedisRateLimiter", t -> 20, 12, 1, fleetOf(client), 0);
+                limited("1,000/s, one client on a RedisRateLimiter", t -> 1_000, 12, 1, fleetOf(client), 0);
+                sharedNoLimitCost(client);
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger BUDGETS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The limiters of one fleet: one RedisRateLimiter per replica, all on one new budget. */
+    private static IntFunction<@Nullable RateLimiter> fleetOf(RedisClient client) {
+        String budget = "bench-" + BUDGETS.incrementAndGet();
+        return i -> RedisRateLimiter.builder(client).budget(budget).build();
+    }
+
+    /** S4's 2,000 concurrent calls where the API has no limit: on a RedisRateLimiter against the default client. */
+    private static void sharedNoLimitCost(RedisClient redis) {
+        try (PageServer server = new PageServer(100);
+             RedisRateLimiter limiter = RedisRateLimiter.builder(redis).budget("bench-nolimit").build();
+             ReactiveSnapshotsClient shared = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
+                     .rateLimiter(limiter).build();
+             ReactiveSnapshotsClient adaptive = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl()).build()) {
+            double[][] burst = new double[2][15];
+            ReactiveSnapshotsClient[] clients = {shared, adaptive};
+            for (int round = -5; round < 15; round++) {
+                for (int c = 0; c < 2; c++) {
+                    System.gc();
+                    ReactiveSnapshotsClient client = clients[c];
+                    long start = System.nanoTime();
+                    Flux.range(0, 2_000).flatMap(i -> client.getSnapshot("snap-" + i).onErrorResume(e -> Mono.empty()),
+                            2_000).then().block();
+                    double wall = (System.nanoTime() - start) / 1e6;
+                    if (round >= 0) {
+                        burst[c][round] = wall;
+                    }
+                }
+            }
+            double b0 = BenchMain.median(burst[0]);
+            double b1 = BenchMain.median(burst[1]);
+            BenchMain.row(String.format(Locale.ROOT, "| S8 no limit: S4's 2,000 concurrent calls, default client /"
+                    + " `RedisRateLimiter` | calls/s (median of 15, interleaved) | %.0f / %.0f: **%.3fx** (Redis commands:"
+                    + " %d for %d calls) |", 2_000 / (b1 / 1e3), 2_000 / (b0 / 1e3), b1 / b0, limiter.redisCommands(),
+                    20 * 2_000));
+        }
     }
 
     /** One client's callers and what became of them. */
@@ -107,16 +186,33 @@ final class RateLimitScenario {
 
     private static void limited(String name, DoubleUnaryOperator limitAt, int seconds, int replicas,
             @Nullable RateLimiter limiter) throws InterruptedException {
+        limited(name, limitAt, seconds, replicas, i -> limiter, 0);
+    }
+
+    /**
+     * The scenario with each replica's limiter from {@code limiters} (null: a default client's own),
+     * the last replica starting {@code lateSeconds} after the others (0: all at once).
+     */
+    static void limited(String name, DoubleUnaryOperator limitAt, int seconds, int replicas,
+            IntFunction<@Nullable RateLimiter> limiters, int lateSeconds) throws InterruptedException {
         try (FakeKoyebServer server = FakeKoyebServer.builder().recordRequests(false).rateLimit(limitAt.applyAsDouble(0))
                 .build()) {
             server.seed(1);
             List<Replica> clients = new ArrayList<>();
             for (int i = 0; i < replicas; i++) {
-                clients.add(new Replica(server.baseUrl(), limiter, CALLERS / replicas));
+                clients.add(new Replica(server.baseUrl(), limiters.apply(i), CALLERS / replicas));
             }
             long start = System.nanoTime();
             long deadline = start + Duration.ofSeconds(seconds).toNanos();
-            var done = Flux.fromIterable(clients).flatMap(r -> r.callers(deadline)).then().toFuture();
+            int last = replicas - 1;
+            var done = Flux.range(0, replicas).flatMap(i -> lateSeconds > 0 && i == last
+                    ? Mono.delay(Duration.ofSeconds(lateSeconds)).then(clients.get(i).callers(deadline))
+                    : clients.get(i).callers(deadline)).then().toFuture();
+            // the late replica's part in the 2nd second after it started: [late + 1 s, late + 2 s)
+            long lateFrom = start + Duration.ofSeconds(lateSeconds + 1).toNanos();
+            long lateTo = start + Duration.ofSeconds(lateSeconds + 2).toNanos();
+            long[] lateAtFrom = null;
+            long[] lateAtTo = null;
             double changedAt = Double.NaN;
             long[] succeededAtHalf = new long[replicas];
             long[] throttledAtHalf = new long[replicas];
@@ -133,6 +229,12 @@ final class RateLimitScenario {
                     server.rateLimit(limit);
                     current = limit;
                     changedAt = t;
+                }
+                if (lateSeconds > 0 && lateAtFrom == null && System.nanoTime() >= lateFrom) {
+                    lateAtFrom = clients.stream().mapToLong(r -> r.succeeded.sum()).toArray();
+                }
+                if (lateSeconds > 0 && lateAtTo == null && System.nanoTime() >= lateTo) {
+                    lateAtTo = clients.stream().mapToLong(r -> r.succeeded.sum()).toArray();
                 }
                 if (admittedAtHalf == 0 && System.nanoTime() >= measureFrom) {
                     admittedAtHalf = server.admittedCount();
@@ -168,12 +270,35 @@ final class RateLimitScenario {
                             + " limit | **%.2f%%** / %.1f per s: **%.1f%%** |", 100.0 * refused / Math.max(1, admitted + refused),
                     admitted / 6.0, 100.0 * admitted / capacity));
             if (replicas > 1) {
-                BenchMain.row(String.format(Locale.ROOT, "| | last 6 s: each replica's share of the limit | %s |",
+                long total = Arrays.stream(succeededMeasured).sum();
+                BenchMain.row(String.format(Locale.ROOT, "| | last 6 s: each replica's share of the limit; the smallest"
+                                + " part of what was admitted | %s; **%.3f** |",
                         Arrays.toString(Arrays.stream(succeededMeasured).mapToObj(s -> String.format(Locale.ROOT,
-                                "%.1f%%", 100.0 * s / capacity)).toArray())));
+                                "%.1f%%", 100.0 * s / capacity)).toArray()),
+                        Arrays.stream(succeededMeasured).min().orElse(0) / (double) Math.max(1, total)));
             }
+            if (lateAtFrom != null && lateAtTo != null) {
+                long all = 0;
+                for (int i = 0; i < replicas; i++) {
+                    all += lateAtTo[i] - lateAtFrom[i];
+                }
+                double fair = all / (double) replicas;
+                BenchMain.row(String.format(Locale.ROOT, "| | the replica started %d s late, in its 2nd second: its"
+                                + " values against a fair share | %d against %.1f: **%.2f** |", lateSeconds,
+                        lateAtTo[last] - lateAtFrom[last], fair, (lateAtTo[last] - lateAtFrom[last]) / Math.max(1, fair)));
+            }
+            long commands = 0;
             for (Replica replica : clients) {
                 replica.client.close();
+                if (replica.limiter instanceof RedisRateLimiter shared) {
+                    commands += shared.redisCommands();
+                    shared.close();
+                }
+            }
+            if (commands > 0) {
+                long requests = server.admittedCount() + server.throttledCount();
+                BenchMain.row(String.format(Locale.ROOT, "| | Redis commands per request sent (the whole run) | %d / %d:"
+                        + " **%.3f** |", commands, requests, commands / (double) Math.max(1, requests)));
             }
         }
     }
