@@ -49,4 +49,17 @@ class ExampleTest {
                 .contains("Applied: 1134 planned deletions: {DELETED=1134}.")
                 .contains("Planned again: 0 to delete, 66 kept");
     }
+
+    /** Two runs of 4 s each against a real Redis: the slow group; RedisRateLimiterTest covers the sharing. */
+    @io.github.reactivekoyeb.snapshots.support.Slow
+    @Test
+    void fleetExamplePrintsEachReplicasShareWithAndWithoutTheSharedLimiter() throws InterruptedException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int status = io.github.reactivekoyeb.snapshots.examples.fleet.FleetExample.run(
+                new PrintStream(bytes, true, StandardCharsets.UTF_8), java.time.Duration.ofSeconds(4));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(out).isZero();
+        assertThat(out).contains("4 replicas x 50 callers").contains("each client's own limiter")
+                .contains("a RedisRateLimiter each, one Redis").contains("The smallest share:");
+    }
 }

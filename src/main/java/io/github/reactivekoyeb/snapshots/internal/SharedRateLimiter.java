@@ -268,13 +268,22 @@ public final class SharedRateLimiter implements RateLimiter {
         return decision; // the budget bounds its own waits
     }
 
+    /**
+     * The admissions to report: those met since the last report while the fleet limits (the
+     * budget measures the API's limit from them); those met while free are dropped.
+     */
+    private long admissions() {
+        long met = unreported.getAndSet(0);
+        return limiting ? met : 0;
+    }
+
     /** A free replica reads the budget in the background: has another replica met a 429? */
     private void check(long now) {
         if (!checking.compareAndSet(false, true)) {
             return;
         }
         checkedAt = now;
-        call(budget.reserve(0, settings.maxWait(), unreported.getAndSet(0)))
+        call(budget.reserve(0, settings.maxWait(), admissions()))
                 .doFinally(s -> checking.set(false))
                 .subscribe(this::apply, this::fallBack);
     }
@@ -291,7 +300,7 @@ public final class SharedRateLimiter implements RateLimiter {
         double sent = sentLastSecond.perSecond(now - origin);
         double admitted = admittedLastSecond.perSecond(now - origin);
         double replicaRate = Math.max(settings.minRate(), Math.max(admitted, sent * FIRST_GUESS_SHARE));
-        call(budget.throttled(retryAfter, unreported.getAndSet(0), replicaRate))
+        call(budget.throttled(retryAfter, admissions(), replicaRate))
                 .subscribe(decision -> {
                     apply(decision);
                     reporting.set(false);
@@ -360,11 +369,14 @@ public final class SharedRateLimiter implements RateLimiter {
     /** Gives slots to the waiting requests, and takes a lease when they need more. */
     private void pump() {
         List<Queued> free = null;
+        List<Queued> refused = null;
         int wanted = 0;
+        if (fallenBack) {
+            // fell back meanwhile (a request re-queued by a pause, say): the local limiter's
+            handOver();
+            return;
+        }
         synchronized (this) {
-            if (fallenBack) {
-                return;
-            }
             long now = System.nanoTime();
             if (!limiting && pauseUntil - now <= 0) {
                 free = new ArrayList<>(waiting); // the budget is free again: they all go
@@ -382,10 +394,15 @@ public final class SharedRateLimiter implements RateLimiter {
                     reserving = wanted > 0;
                 }
                 if (!waiting.isEmpty() && !limiting && !reserving) {
-                    // paused, not limiting: they go when the pause ends
+                    // paused, not limiting: they go when the pause ends, or are refused at once when
+                    // it ends after the maximum wait
                     long end = pauseUntil;
-                    for (Queued q : waiting) {
-                        schedule(q, end, now);
+                    if (end - now > settings.maxWait().toNanos()) {
+                        refused = new ArrayList<>(waiting);
+                    } else {
+                        for (Queued q : waiting) {
+                            schedule(q, end, now);
+                        }
                     }
                     waiting.clear();
                 }
@@ -395,9 +412,12 @@ public final class SharedRateLimiter implements RateLimiter {
             free.forEach(q -> q.finish(Duration.ofNanos(System.nanoTime() - q.since)));
             return;
         }
+        if (refused != null) {
+            refused.forEach(q -> q.finish(null));
+        }
         if (wanted > 0) {
             int n = wanted;
-            call(budget.reserve(n, settings.maxWait(), unreported.getAndSet(0)))
+            call(budget.reserve(n, settings.maxWait(), admissions()))
                     .subscribe(decision -> granted(n, decision), e -> {
                         synchronized (this) {
                             reserving = false;
@@ -446,10 +466,19 @@ public final class SharedRateLimiter implements RateLimiter {
 
     private void fire(Queued queued) {
         long now = System.nanoTime();
-        long paused = pauseUntil;
-        if (paused - now > 0) {
-            queued.slot = timer.schedule(() -> fire(queued), paused - now, TimeUnit.NANOSECONDS);
-            return; // a 429 paused the fleet after this slot was taken
+        if (pauseUntil - now > 0) {
+            // a 429 paused the fleet after this slot was taken: the request gives it up and waits
+            // first in line for a slot after the pause (slots kept would all go at its end at once)
+            synchronized (this) {
+                if (queued.isDone()) {
+                    return;
+                }
+                queued.slotted = false;
+                scheduled--;
+                waiting.addFirst(queued);
+            }
+            pump();
+            return;
         }
         if (!queued.claim()) {
             return; // cancelled meanwhile: its cancel gave the slot count back
@@ -477,13 +506,9 @@ public final class SharedRateLimiter implements RateLimiter {
     }
 
     private void fallBack(Throwable e) {
-        List<Queued> moved;
         synchronized (this) {
             boolean first = !fallenBack;
             fallenBack = true;
-            moved = new ArrayList<>(waiting);
-            waiting.clear();
-            slots.clear();
             if (first) {
                 fallbacks.incrementAndGet();
                 log.warn("Koyeb rate limit: the shared budget " + budget.describe() + (e instanceof TimeoutException
@@ -491,11 +516,22 @@ public final class SharedRateLimiter implements RateLimiter {
                         + "; this client paces on its own until it answers again");
             }
         }
+        handOver();
+        probeLater();
+    }
+
+    /** The waiting requests go to the local limiter: this replica paces on its own. */
+    private void handOver() {
+        List<Queued> moved;
+        synchronized (this) {
+            moved = new ArrayList<>(waiting);
+            waiting.clear();
+            slots.clear();
+        }
         for (Queued q : moved) {
             local.permit().subscribe(waited -> q.finish(Duration.ofNanos(System.nanoTime() - q.since)), x -> q.finish(null),
                     () -> q.finishIfWaiting());
         }
-        probeLater();
     }
 
     private void probeLater() {
@@ -535,6 +571,10 @@ public final class SharedRateLimiter implements RateLimiter {
         Queued(MonoSink<Duration> sink, long since) {
             this.sink = sink;
             this.since = since;
+        }
+
+        boolean isDone() {
+            return done.get();
         }
 
         /** Whether this caller is the one that ends the request (sent, refused or cancelled). */

@@ -33,7 +33,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * SECOND + tonumber(t[2])
 
 local s = redis.call('HMGET', key, 'rate', 'base', 'cut', 'k', 'tat', 'pause', 'pstart', 't429',
-    'w0', 'a0', 'a1', 'stray', 'first')
+    'w0', 'a0', 'a1', 'stray', 'first', 'ac')
 local rate = tonumber(s[1]) or 0
 local base = tonumber(s[2]) or 0
 local cut = tonumber(s[3]) or 0
@@ -47,6 +47,7 @@ local a0 = tonumber(s[10]) or 0
 local a1 = tonumber(s[11]) or 0
 local stray = tonumber(s[12]) or 0
 local first = tonumber(s[13]) or 0
+local ac = tonumber(s[14]) or 0
 
 -- what the fleet was admitted: two one-second windows, the older one weighted by its overlap
 if now - w0 >= 2 * SECOND then
@@ -56,6 +57,12 @@ elseif now - w0 >= SECOND then
 end
 a0 = a0 + admittedDelta
 local admitted = a0 + a1 * math.max(0, 1 - (now - w0) / SECOND)
+-- ...and since the last cut: a cut comes with a 429, when the API's bucket is empty, so between
+-- two cuts the API admitted exactly its limit, its stored burst and the pauses included (right
+-- after a pause its bucket is full, and the last second's admissions overstate the limit). The
+-- replicas report only what they were admitted while they knew the fleet limits.
+ac = ac + admittedDelta
+local CYCLE_TO_MEASURE = 2 * SECOND
 
 local function pauseLeft()
   return math.max(0, pause - now)
@@ -95,7 +102,7 @@ local function current()
   end
   local x = (now - cut) / SECOND - k
   local cubic = base + C * x * x * x
-  local cap = math.max(GROWTH_CAP * admitted, base * decrease)
+  local cap = math.max(GROWTH_CAP * admitted, rate) -- never below the last cut's rate
   return math.max(minRate, math.min(cubic, cap))
 end
 
@@ -113,6 +120,7 @@ if op == 'throttled' then
       redis.call('HSET', key, 'f:' .. replica, replicaBase)
       first = now
       cut = now
+      ac = 0
       base = firstBase()
       k = recovery(base)
       rate = math.max(minRate, base * decrease)
@@ -136,10 +144,23 @@ if op == 'throttled' then
     if paused <= SECOND / 2 then
       measured = admitted * SECOND / (SECOND - paused)
     end
-    base = math.max(minRate, math.max(r * decrease, math.min(r, measured)))
-    k = recovery(base)
+    if now - cut >= CYCLE_TO_MEASURE then
+      -- what the API admitted since the last cut: its limit, however far above it the rate had grown
+      base = math.max(minRate, math.min(r, ac * SECOND / (now - cut)))
+    else
+      base = math.max(minRate, math.max(r * decrease, math.min(r, measured)))
+    end
+    if now - cut >= CYCLE_TO_MEASURE and retryAfter > 0 then
+      -- the limit is measured, and the pause refills the API's bucket: the fleet resumes at the
+      -- limit (below it, the refilled bucket would overflow) and probes above it from there
+      k = 0
+      rate = base
+    else
+      k = recovery(base)
+      rate = math.max(minRate, base * decrease)
+    end
     cut = now
-    rate = math.max(minRate, base * decrease)
+    ac = 0
   end
 end
 
@@ -160,6 +181,6 @@ if r > 0 then
 end
 
 redis.call('HSET', key, 'rate', rate, 'base', base, 'cut', cut, 'k', k, 'tat', tat, 'pause', pause,
-    'pstart', pstart, 't429', t429, 'w0', w0, 'a0', a0, 'a1', a1, 'stray', stray, 'first', first)
+    'pstart', pstart, 't429', t429, 'w0', w0, 'a0', a0, 'a1', a1, 'stray', stray, 'first', first, 'ac', ac)
 redis.call('PEXPIRE', key, ttl)
 return {limiting, granted, math.floor(wait), math.floor(interval), math.floor(r * 1000), math.floor(pauseLeft())}

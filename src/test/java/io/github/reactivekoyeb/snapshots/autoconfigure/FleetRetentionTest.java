@@ -18,7 +18,12 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
+import io.github.reactivekoyeb.snapshots.support.TestRedis;
+import java.util.function.Supplier;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import net.javacrumbs.shedlock.provider.redis.spring.RedisLockProvider;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +36,8 @@ import reactor.core.publisher.Flux;
 
 /**
  * One scheduled retention per fleet: five replicas (five application contexts) with ShedLock's
- * own JDBC provider on one in-process H2 database make one run and one listing; a replica that
+ * own JDBC provider on one in-process H2 database, or its Redis provider on a real Redis, make one
+ * run and one listing; a replica that
  * dies holding the lock leaves it to expire, and the next run does the work; without a
  * {@code LockProvider}, every replica runs and one INFO line says so.
  */
@@ -67,17 +73,36 @@ class FleetRetentionTest {
 
     /** {@code count} replicas, each an application context of its own, all running while {@code body} runs. */
     private void withReplicas(int count, List<ScheduledRetention> fleet, List<MeterRegistry> registries, Runnable body) {
+        withReplicas(count, () -> new JdbcTemplateLockProvider(database), fleet, registries, body);
+    }
+
+    private void withReplicas(int count, Supplier<LockProvider> locks, List<ScheduledRetention> fleet,
+            List<MeterRegistry> registries, Runnable body) {
         if (count == 0) {
             body.run();
             return;
         }
         MeterRegistry registry = new SimpleMeterRegistry();
-        runner.withBean(LockProvider.class, () -> new JdbcTemplateLockProvider(database))
-                .withBean(MeterRegistry.class, () -> registry).run(context -> {
-                    fleet.add(context.getBean(ScheduledRetention.class));
-                    registries.add(registry);
-                    withReplicas(count - 1, fleet, registries, body);
-                });
+        runner.withBean(LockProvider.class, locks).withBean(MeterRegistry.class, () -> registry).run(context -> {
+            fleet.add(context.getBean(ScheduledRetention.class));
+            registries.add(registry);
+            withReplicas(count - 1, locks, fleet, registries, body);
+        });
+    }
+
+    /** Five replicas' turns at one cron time, at once: what each did, summed. */
+    private void oneTurnEach(List<ScheduledRetention> fleet, List<MeterRegistry> registries) {
+        server.clearRequests();
+        Flux.fromIterable(fleet).flatMap(ScheduledRetention::lockedRun).then().block(TIMEOUT);
+        assertThat(listings()).as("one listing for the fleet").isEqualTo(1);
+        assertThat(available()).as("the run deleted what the policy drops").isEqualTo(7);
+        assertThat(runs(registries, "success")).isEqualTo(1);
+        assertThat(runs(registries, "skipped")).isEqualTo(4);
+    }
+
+    private static double runs(List<MeterRegistry> registries, String outcome) {
+        return registries.stream().mapToDouble(r -> r.find(MicrometerRetentionMeters.RUNS).tag("outcome", outcome)
+                .counters().stream().mapToDouble(c -> c.count()).sum()).sum();
     }
 
     private long listings() {
@@ -92,20 +117,25 @@ class FleetRetentionTest {
     void fiveReplicasOnTheSameCronMakeOneRunAndOneListing() {
         List<MeterRegistry> registries = new ArrayList<>();
         List<ScheduledRetention> fleet = new ArrayList<>();
-        withReplicas(5, fleet, registries, () -> {
-            server.clearRequests();
-            // the five replicas' turns at one cron time, at once
-            Flux.fromIterable(fleet).flatMap(ScheduledRetention::lockedRun).then().block(TIMEOUT);
-        });
+        withReplicas(5, fleet, registries, () -> oneTurnEach(fleet, registries));
+    }
 
-        assertThat(listings()).as("one listing for the fleet").isEqualTo(1);
-        assertThat(available()).as("the run deleted what the policy drops").isEqualTo(7);
-        double skipped = registries.stream().mapToDouble(r -> r.find(MicrometerRetentionMeters.RUNS)
-                .tag("outcome", "skipped").counters().stream().mapToDouble(c -> c.count()).sum()).sum();
-        double succeeded = registries.stream().mapToDouble(r -> r.find(MicrometerRetentionMeters.RUNS)
-                .tag("outcome", "success").counters().stream().mapToDouble(c -> c.count()).sum()).sum();
-        assertThat(succeeded).isEqualTo(1);
-        assertThat(skipped).isEqualTo(4);
+    @Test
+    void onShedLocksRedisProviderTooOneRunAndOneListing() {
+        try (TestRedis redis = TestRedis.start()) {
+            LettuceConnectionFactory factory = new LettuceConnectionFactory(
+                    new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
+            factory.afterPropertiesSet();
+            factory.start();
+            try {
+                List<MeterRegistry> registries = new ArrayList<>();
+                List<ScheduledRetention> fleet = new ArrayList<>();
+                withReplicas(5, () -> new RedisLockProvider(factory, "fleet-test"), fleet, registries,
+                        () -> oneTurnEach(fleet, registries));
+            } finally {
+                factory.destroy();
+            }
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.reactivekoyeb.snapshots.KoyebException;
+import io.github.reactivekoyeb.snapshots.KoyebRateLimitException;
 import io.github.reactivekoyeb.snapshots.RateLimitSettings;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.RetryPolicy;
@@ -171,6 +172,32 @@ class RedisRateLimiterTest {
         assertThat(eventually(() -> other.redisCommands() > 0, TIMEOUT)).isTrue();
         assertThat(other.rate()).as("another token's budget").isInfinite();
         assertThat(other.mode()).isEqualTo(RedisRateLimiter.Mode.SHARED);
+    }
+
+    @Test
+    void aPauseLongerThanTheMaximumWaitRefusesTheCallAtOnceUnsentOnEveryReplica() {
+        RateLimitSettings settings = RateLimitSettings.builder().maxWait(Duration.ofSeconds(1)).build();
+        RedisRateLimiter a = RedisRateLimiter.builder(redisClient).token(TOKEN).settings(settings).build();
+        RedisRateLimiter b = RedisRateLimiter.builder(redisClient).token(TOKEN).settings(settings).build();
+        limiters.add(a);
+        limiters.add(b);
+        server.failNext(2, 429, "5").holdTogether(2);
+        ReactiveSnapshotsClient ca = client(a, RetryPolicy.none());
+        StepVerifier.create(Flux.merge(ca.getSnapshot("snap-000001").onErrorComplete(),
+                ca.getSnapshot("snap-000002").onErrorComplete())).expectComplete().verify(TIMEOUT);
+        assertThat(eventually(() -> Double.isFinite(a.rate()), TIMEOUT)).isTrue();
+        int sent = server.requestCount();
+        ReactiveSnapshotsClient cb = client(b, RetryPolicy.none());
+        // b's first call goes (b has heard nothing yet) and reads the budget: the fleet is paused 5 s
+        StepVerifier.create(cb.getSnapshot("snap-000003")).expectNextCount(1).expectComplete().verify(TIMEOUT);
+        assertThat(eventually(() -> Double.isFinite(b.rate()), TIMEOUT)).isTrue();
+        long start = System.nanoTime();
+        StepVerifier.create(cb.getSnapshot("snap-000004")).expectErrorSatisfies(e -> assertThat(e)
+                .isInstanceOf(KoyebRateLimitException.class)
+                .satisfies(x -> assertThat(((KoyebRateLimitException) x).refusedByClient()).isTrue()))
+                .verify(TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("at once").isLessThan(Duration.ofMillis(500));
+        assertThat(server.requestCount()).as("not sent").isEqualTo(sent + 1);
     }
 
     @Test

@@ -61,8 +61,11 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
-    /** Which binary runs: the PATH's or the jar's. */
+    /** Which binary runs: the PATH's or the jar's ({@code -Dtests.redis=embedded}: the jar's, whatever the PATH). */
     public static Path binary() {
+        if ("embedded".equals(System.getProperty("tests.redis"))) {
+            return extracted();
+        }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             Path candidate = Path.of(dir, "redis-server");
             if (!dir.isEmpty() && Files.isExecutable(candidate)) {

@@ -59,8 +59,8 @@ final class RateLimitScenario {
             strayThrottle();
             return;
         }
-        if ("shared".equals(only)) {
-            shared(Integer.getInteger("bench.runs", 10));
+        if ("shared".equals(only) || "shared-replicas".equals(only)) {
+            shared(Integer.getInteger("bench.runs", 10), "shared-replicas".equals(only));
             return;
         }
         if (only != null) {
@@ -76,7 +76,7 @@ final class RateLimitScenario {
         limited("150/s, without the limiter (`RateLimiter.NONE`)", t -> 150, 12, 1, RateLimiter.NONE);
         strayThrottle();
         noLimitCost();
-        shared(1);
+        shared(1, false);
     }
 
     /**
@@ -84,19 +84,31 @@ final class RateLimitScenario {
      * {@code redis-server} from the PATH, else the one in {@code org.signal:embedded-redis}): two,
      * four and eight replicas ({@code runs} times each), one replica that starts 5 s late, one
      * client alone at 150, 20 and 1,000 per second, and, where the API has no limit, S4's 2,000
-     * concurrent calls with the shared limiter against the default client.
+     * concurrent calls with the shared limiter against the default client; with {@code replicasOnly},
+     * the two, four and eight replicas only ({@code BENCH_S8=shared-replicas}).
      */
-    private static void shared(int runs) throws InterruptedException {
+    private static void shared(int runs, boolean replicasOnly) throws InterruptedException {
         try (TestRedis redis = TestRedis.start()) {
             RedisClient client = redis.client();
             try {
+                // BENCH_SHARED_ONLY=2, 4 or 8: that fleet alone
+                String sizes = System.getenv().getOrDefault("BENCH_SHARED_ONLY", "248");
                 for (int run = 0; run < runs; run++) {
-                    limited("150/s, two replicas sharing a RedisRateLimiter, 200 callers each", t -> 150, 12, 2,
-                            fleetOf(client), 0);
-                    limited("150/s, four replicas sharing a RedisRateLimiter, 100 callers each", t -> 150, 12, 4,
-                            fleetOf(client), 0);
-                    limited("150/s, eight replicas sharing a RedisRateLimiter, 50 callers each", t -> 150, 12, 8,
-                            fleetOf(client), 0);
+                    if (sizes.contains("2")) {
+                        limited("150/s, two replicas sharing a RedisRateLimiter, 200 callers each", t -> 150, 12, 2,
+                                fleetOf(client), 0);
+                    }
+                    if (sizes.contains("4")) {
+                        limited("150/s, four replicas sharing a RedisRateLimiter, 100 callers each", t -> 150, 12, 4,
+                                fleetOf(client), 0);
+                    }
+                    if (sizes.contains("8")) {
+                        limited("150/s, eight replicas sharing a RedisRateLimiter, 50 callers each", t -> 150, 12, 8,
+                                fleetOf(client), 0);
+                    }
+                }
+                if (replicasOnly) {
+                    return;
                 }
                 limited("150/s, four replicas sharing a RedisRateLimiter, the fourth 5 s late", t -> 150, 12, 4,
                         fleetOf(client), 5);
