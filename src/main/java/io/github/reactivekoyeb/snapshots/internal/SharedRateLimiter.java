@@ -201,7 +201,6 @@ public final class SharedRateLimiter implements RateLimiter {
             return false;
         }
         sentLastSecond.count(now - origin);
-        local.tryPermitNow(); // the fallback counts what was sent too (it is off, so never refuses here)
         if (now - checkedAt > CHECK_INTERVAL.toNanos()) {
             check(now);
         }

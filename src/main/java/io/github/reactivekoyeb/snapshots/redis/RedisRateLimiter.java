@@ -27,8 +27,9 @@ import reactor.core.publisher.Mono;
  * <p>The model is the {@linkplain RateLimiter#adaptive() adaptive limiter}'s, fleet-wide: free (no
  * Redis round trip on a call) until a replica meets a 429; then every replica's requests take
  * their slots from one budget in Redis, at one rate that any replica's 429 lowers (at most once
- * per second for the whole fleet) and that grows back along CUBIC's curve, every replica pauses
- * for the latest {@code Retry-After}, and ten seconds without a 429 make the budget free again.
+ * per second for the whole fleet: to what the API admitted the fleet between its last two 429s,
+ * once that is measured) and that grows back along CUBIC's curve, every replica pauses for the
+ * latest {@code Retry-After}, and ten seconds without a 429 make the budget free again.
  * Each change is one atomic Lua script on Redis's own clock ({@code TIME}: the replicas' clocks
  * never enter), and the budget's one key expires a minute after its last change. The key is the
  * prefix and a SHA-256 hash of the token (never the token), or the budget's name. A replica

@@ -93,6 +93,9 @@ final class RateLimitScenario {
             try {
                 // BENCH_SHARED_ONLY=2, 4 or 8: that fleet alone
                 String sizes = System.getenv().getOrDefault("BENCH_SHARED_ONLY", "248");
+                if (sizes.equals("1")) {
+                    runs = 0;
+                }
                 for (int run = 0; run < runs; run++) {
                     if (sizes.contains("2")) {
                         limited("150/s, two replicas sharing a RedisRateLimiter, 200 callers each", t -> 150, 12, 2,
@@ -108,6 +111,11 @@ final class RateLimitScenario {
                     }
                 }
                 if (replicasOnly) {
+                    if (sizes.contains("1")) { // BENCH_SHARED_ONLY=1: the one-client rows
+                        limited("150/s, one client on a RedisRateLimiter", t -> 150, 12, 1, fleetOf(client), 0);
+                        limited("20/s, one client on a RedisRateLimiter", t -> 20, 12, 1, fleetOf(client), 0);
+                        limited("1,000/s, one client on a RedisRateLimiter", t -> 1_000, 12, 1, fleetOf(client), 0);
+                    }
                     return;
                 }
                 limited("150/s, four replicas sharing a RedisRateLimiter, the fourth 5 s late", t -> 150, 12, 4,
