@@ -195,6 +195,12 @@ class CancelReachesTheWireTest implements ClientTransport.Aware {
         assertThat(ClientPool.of(single).pending()).isZero();
     }
 
+    /**
+     * 200 listings with read-ahead, each cancelled at a random point, on both transports: 7 s of
+     * real time (each page takes 500 ms), so in the slow group; the everyday suite's cancel tests
+     * above and {@code CancelledExchangeLeakTest}'s cancelled listings cover the same at a smaller scale.
+     */
+    @Slow
     @OnEachTransport
     void twoHundredListingsCancelledAtRandomPointsLeaveNothingQueuedAndSendNothingMore() throws InterruptedException {
         server.latency(Duration.ofMillis(500));

@@ -248,6 +248,11 @@ class SnapshotRetentionTest {
         assertThat(most).as("requests that arrived within one latency of each other").isBetween(2, 3);
     }
 
+    /**
+     * A real-time storm (Retry-After: 1 s): 4 s, so in the slow group; RateLimitingTest paces the
+     * client's 429s in the everyday suite, and the deletes are the client's calls.
+     */
+    @io.github.reactivekoyeb.snapshots.support.Slow
     @Test
     void a429StormSlowsTheDeletesDownButFailsNone() {
         SnapshotRetention retention = retention(RetryPolicy.defaults());
