@@ -81,14 +81,15 @@ public final class SharedRateLimiter implements RateLimiter {
         Mono<Decision> reserve(int wanted, Duration maxWait, long admitted);
 
         /**
-         * Reports a 429.
+         * Reports the 429s met since the last report.
          *
-         * @param retryAfter the pause it asked for, or null
+         * @param met how many (at least one)
+         * @param retryAfter the longest pause they asked for, or null
          * @param admitted the admissions this replica met since its last report
          * @param replicaRate the rate this replica was admitted at, its share of the first cut
          * @return the decision, with no slot
          */
-        Mono<Decision> throttled(@Nullable Duration retryAfter, long admitted, double replicaRate);
+        Mono<Decision> throttled(int met, @Nullable Duration retryAfter, long admitted, double replicaRate);
 
         /**
          * Which budget, for logs: never the token.
@@ -141,7 +142,7 @@ public final class SharedRateLimiter implements RateLimiter {
     private volatile long pauseUntil = origin;
     private volatile long checkedAt = origin - 2 * CHECK_INTERVAL.toNanos();
     private volatile @Nullable Duration unreportedRetryAfter;
-    private volatile boolean unreported429;
+    private final java.util.concurrent.atomic.AtomicInteger unreported429s = new java.util.concurrent.atomic.AtomicInteger();
 
     // under the lock
     private final ArrayDeque<Queued> waiting = new ArrayDeque<>();
@@ -236,7 +237,7 @@ public final class SharedRateLimiter implements RateLimiter {
                 unreportedRetryAfter = retryAfter;
             }
         }
-        unreported429 = true;
+        unreported429s.incrementAndGet();
         report();
     }
 
@@ -292,18 +293,25 @@ public final class SharedRateLimiter implements RateLimiter {
         if (!reporting.compareAndSet(false, true)) {
             return; // the call in flight reports again when it ends
         }
-        unreported429 = false;
+        int met = unreported429s.getAndSet(0);
+        if (met == 0) {
+            reporting.set(false);
+            if (unreported429s.get() > 0) {
+                report(); // one came in between, whose own report() found this one in flight
+            }
+            return;
+        }
         Duration retryAfter = unreportedRetryAfter;
         unreportedRetryAfter = null;
         long now = System.nanoTime();
         double sent = sentLastSecond.perSecond(now - origin);
         double admitted = admittedLastSecond.perSecond(now - origin);
         double replicaRate = Math.max(settings.minRate(), Math.max(admitted, sent * FIRST_GUESS_SHARE));
-        call(budget.throttled(retryAfter, admissions(), replicaRate))
+        call(budget.throttled(met, retryAfter, admissions(), replicaRate))
                 .subscribe(decision -> {
                     apply(decision);
                     reporting.set(false);
-                    if (unreported429) {
+                    if (unreported429s.get() > 0) {
                         report();
                     }
                     pump();

@@ -96,12 +96,12 @@ final class LettuceBudget implements Budget, AutoCloseable {
 
     @Override
     public Mono<Decision> reserve(int wanted, Duration maxWait, long admitted) {
-        return run("reserve", wanted, maxWait, admitted, null, 0);
+        return run("reserve", wanted, maxWait, admitted, null, 0, 0);
     }
 
     @Override
-    public Mono<Decision> throttled(@Nullable Duration retryAfter, long admitted, double replicaRate) {
-        return run("throttled", 0, settings.maxWait(), admitted, retryAfter, replicaRate);
+    public Mono<Decision> throttled(int met, @Nullable Duration retryAfter, long admitted, double replicaRate) {
+        return run("throttled", 0, settings.maxWait(), admitted, retryAfter, replicaRate, met);
     }
 
     @Override
@@ -110,11 +110,11 @@ final class LettuceBudget implements Budget, AutoCloseable {
     }
 
     private Mono<Decision> run(String op, int wanted, Duration maxWait, long admitted, @Nullable Duration retryAfter,
-            double replicaRate) {
+            double replicaRate, int met) {
         String[] args = {op, Integer.toString(wanted), Long.toString(micros(maxWait)), Long.toString(admitted),
             Long.toString(retryAfter == null ? 0 : micros(retryAfter)), replica, number(replicaRate),
             number(settings.minRate()), number(settings.decrease()), Long.toString(micros(quiet)),
-            Long.toString(EXPIRY.toMillis())};
+            Long.toString(EXPIRY.toMillis()), Integer.toString(met)};
         String[] keys = {key};
         return commands().timeout(CONNECT_TIMEOUT, Schedulers.parallel())
                 .flatMap(redis -> this.<Object>eval(redis, keys, args).collectList()

@@ -5,7 +5,7 @@
 -- ARGV: 1 op ('reserve' | 'throttled'), 2 permits wanted, 3 max wait (us), 4 admissions reported
 -- since the replica's last call, 5 Retry-After (us, 0 for none), 6 replica id, 7 the replica's own
 -- view of the rate it was admitted at (requests/s, for the first cut), 8 lowest rate, 9 decrease,
--- 10 quiet period (us), 11 expiry (ms).
+-- 10 quiet period (us), 11 expiry (ms), 12 the 429s met since the replica's last report.
 --
 -- Returns {limiting (0|1), permits granted, wait of the first (us), interval between permits (us),
 -- rate (milli-requests/s), pause left (us)}.
@@ -21,6 +21,7 @@ local minRate = tonumber(ARGV[8])
 local decrease = tonumber(ARGV[9])
 local quiet = tonumber(ARGV[10])
 local ttl = tonumber(ARGV[11])
+local met = tonumber(ARGV[12]) or 1
 
 local SECOND = 1000000
 local C = 0.4            -- CUBIC's C, as the local limiter
@@ -115,8 +116,10 @@ if op == 'throttled' then
     pause = math.max(pause, now + math.min(retryAfter, MAX_PAUSE))
   end
   if rate <= 0 then
-    if stray > 0 and now - stray < SECOND then
-      -- a second 429 within a second of the first: the fleet sends too fast; the first cut
+    -- 'stray' holds until when a next 429 is not stray: a second after the stray one's pause
+    if met >= 2 or (stray > 0 and now < stray) then
+      -- two 429s at once, or a second one within a second of the first's pause: the fleet sends
+      -- too fast; the first cut
       redis.call('HSET', key, 'f:' .. replica, replicaBase)
       first = now
       cut = now
@@ -126,7 +129,8 @@ if op == 'throttled' then
       rate = math.max(minRate, base * decrease)
       tat = math.max(now, pause)
     else
-      stray = now -- a stray 429: a pause only (the replica's view kept, should the first cut follow)
+      -- a stray 429: a pause only (the replica's view kept, should the first cut follow)
+      stray = math.max(now, pause) + SECOND
       redis.call('HSET', key, 'f:' .. replica, replicaBase)
     end
   elseif now - first < FIRST_BURST then
