@@ -69,8 +69,9 @@ local function pauseLeft()
   return math.max(0, pause - now)
 end
 
--- quiet for long enough: the budget is free again, the state forgotten
-if t429 > 0 and now - t429 > quiet and pause <= now then
+-- quiet for long enough, and the fleet no longer asks for every slot (else it still sends at the
+-- limit, probing slowly above it): the budget is free again, the state forgotten
+if t429 > 0 and now - t429 > quiet and pause <= now and tat < now then
   redis.call('DEL', key)
   return {0, 0, 0, 0, 0, 0}
 end
