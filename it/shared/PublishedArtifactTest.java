@@ -65,8 +65,14 @@ class PublishedArtifactTest {
                 "io.projectreactor.netty:reactor-netty-http", "com.fasterxml.jackson.core:jackson-core",
                 "com.fasterxml.jackson.core:jackson-annotations", "org.jspecify:jspecify",
                 "org.springframework.boot:spring-boot-autoconfigure", "io.micrometer:micrometer-core",
+                "io.lettuce:lettuce-core", "org.springframework.data:spring-data-redis",
+                "net.javacrumbs.shedlock:shedlock-core",
                 "org.junit.jupiter:junit-jupiter-api", "org.springframework:spring-test");
+        // every one but the runtime's core is optional: the Boot support, the meters, the shared rate
+        // limit (Lettuce, Spring Data Redis), the fleet's lock (ShedLock) and the testing support
         Set<String> optional = Set.of("org.springframework.boot:spring-boot-autoconfigure", "io.micrometer:micrometer-core",
+                "io.lettuce:lettuce-core", "org.springframework.data:spring-data-redis",
+                "net.javacrumbs.shedlock:shedlock-core",
                 "org.junit.jupiter:junit-jupiter-api", "org.springframework:spring-test");
         Pattern version = Pattern.compile("\\d+(\\.\\d+)*([.-][A-Za-z0-9.-]+)?");
         dependencies.forEach((ga, dependency) -> {
