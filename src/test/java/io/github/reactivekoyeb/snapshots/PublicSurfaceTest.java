@@ -106,8 +106,9 @@ class PublicSurfaceTest {
         }
         // the builder behind ReactiveSnapshotsClient.builder(), the waiters and the watch behind its
         // default methods, the argument checks the public settings types share, and the limiter
-        // behind RateLimiter.adaptive(), and the replica's side of a shared budget behind RedisRateLimiter
-        assertThat(exported).containsExactly("AdaptiveRateLimiter", "Checks", "DefaultClientBuilder", "SharedRateLimiter",
+        // behind RateLimiter.adaptive(), and the replica's side of a shared budget, and that budget's contract, behind RedisRateLimiter
+        assertThat(exported).containsExactly("AdaptiveRateLimiter", "Checks", "DefaultClientBuilder", "SharedBudget",
+                "SharedRateLimiter",
                 "Waiter", "Watcher");
     }
 }

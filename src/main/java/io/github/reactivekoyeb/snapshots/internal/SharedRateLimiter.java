@@ -21,7 +21,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A {@link RateLimiter} whose state is a {@link Budget} shared by every replica that uses the same
+ * A {@link RateLimiter} whose state is a {@link SharedBudget} shared by every replica that uses the same
  * API token: the admitted rate, the pause of the latest {@code Retry-After} and the next free slot
  * live in the budget (Redis, for {@code RedisRateLimiter}); this class is each replica's side.
  *
@@ -64,65 +64,8 @@ public final class SharedRateLimiter implements RateLimiter {
     private static final Mono<Duration> AT_ONCE = Mono.just(Duration.ZERO);
     private static final Log log = LogFactory.getLog(SharedRateLimiter.class);
 
-    /**
-     * Where the fleet's state lives: one atomic decision per call, never blocking, and each call
-     * bounded in time by the budget itself (an error signal when it is not answered in time).
-     */
-    public interface Budget {
-
-        /**
-         * Takes up to {@code wanted} slots (0: only reads the state).
-         *
-         * @param wanted the slots wanted
-         * @param maxWait the longest wait a slot may have
-         * @param admitted the admissions this replica met since its last report
-         * @return the decision
-         */
-        Mono<Decision> reserve(int wanted, Duration maxWait, long admitted);
-
-        /**
-         * Reports the 429s met since the last report.
-         *
-         * @param met how many (at least one)
-         * @param retryAfter the longest pause they asked for, or null
-         * @param admitted the admissions this replica met since its last report
-         * @param replicaRate the rate this replica was admitted at, its share of the first cut
-         * @return the decision, with no slot
-         */
-        Mono<Decision> throttled(int met, @Nullable Duration retryAfter, long admitted, double replicaRate);
-
-        /**
-         * Which budget, for logs: never the token.
-         *
-         * @return a description
-         */
-        String describe();
-    }
-
-    /**
-     * One decision of the budget.
-     *
-     * @param limiting whether the budget limits
-     * @param granted the slots granted
-     * @param firstWait the wait before the first slot
-     * @param interval the time between slots
-     * @param rate the fleet's rate, requests per second (0 when free)
-     * @param pause the pause left
-     */
-    public record Decision(boolean limiting, int granted, Duration firstWait, Duration interval, double rate,
-            Duration pause) {
-    }
-
-    /** Where the requests' permits come from. */
-    public enum Mode {
-        /** From the budget shared by the fleet. */
-        SHARED,
-        /** From this replica's own adaptive limiter, until the budget answers again. */
-        LOCAL
-    }
-
     private final RateLimitSettings settings;
-    private final Budget budget;
+    private final SharedBudget budget;
     private final Duration timeout;
     private final Scheduler timer;
     private final AdaptiveRateLimiter local;
@@ -157,7 +100,7 @@ public final class SharedRateLimiter implements RateLimiter {
      * @param budget the shared state
      * @param timeout the budget's longest wait for one command, for the log line
      */
-    public SharedRateLimiter(RateLimitSettings settings, Budget budget, Duration timeout) {
+    public SharedRateLimiter(RateLimitSettings settings, SharedBudget budget, Duration timeout) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.budget = Objects.requireNonNull(budget, "budget");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -166,12 +109,13 @@ public final class SharedRateLimiter implements RateLimiter {
     }
 
     /**
-     * Where permits come from now.
+     * Whether permits come from this replica's own limiter now: the budget failed, and has not
+     * answered again yet.
      *
-     * @return {@link Mode#SHARED}, or {@link Mode#LOCAL} while the budget fails
+     * @return true while it paces on its own
      */
-    public Mode mode() {
-        return fallenBack ? Mode.LOCAL : Mode.SHARED;
+    public boolean pacesOnItsOwn() {
+        return fallenBack;
     }
 
     /**
@@ -263,7 +207,7 @@ public final class SharedRateLimiter implements RateLimiter {
 
     // ---------------------------------------------------------------- the budget's calls
 
-    private Mono<Decision> call(Mono<Decision> decision) {
+    private Mono<SharedBudget.Decision> call(Mono<SharedBudget.Decision> decision) {
         budgetCalls.incrementAndGet();
         return decision; // the budget bounds its own waits
     }
@@ -321,7 +265,7 @@ public final class SharedRateLimiter implements RateLimiter {
                 });
     }
 
-    private void apply(Decision decision) {
+    private void apply(SharedBudget.Decision decision) {
         long now = System.nanoTime();
         limiting = decision.limiting();
         sharedRate = decision.limiting() ? decision.rate() : Double.POSITIVE_INFINITY;
@@ -434,7 +378,7 @@ public final class SharedRateLimiter implements RateLimiter {
         }
     }
 
-    private void granted(int wanted, Decision decision) {
+    private void granted(int wanted, SharedBudget.Decision decision) {
         apply(decision);
         long now = System.nanoTime();
         List<Queued> refused = new ArrayList<>();
@@ -537,7 +481,7 @@ public final class SharedRateLimiter implements RateLimiter {
         }
         for (Queued q : moved) {
             local.permit().subscribe(waited -> q.finish(Duration.ofNanos(System.nanoTime() - q.since)), x -> q.finish(null),
-                    () -> q.finishIfWaiting());
+                    () -> q.finish(null)); // empty: refused (after a value, finish is a no-op)
         }
     }
 
@@ -562,7 +506,7 @@ public final class SharedRateLimiter implements RateLimiter {
 
     @Override
     public String toString() {
-        return "SharedRateLimiter{" + budget.describe() + ", " + mode() + ", "
+        return "SharedRateLimiter{" + budget.describe() + ", " + (fallenBack ? "local" : "shared") + ", "
                 + (limiting ? String.format(java.util.Locale.ROOT, "%.1f/s", sharedRate) : "free") + '}';
     }
 
@@ -604,10 +548,6 @@ public final class SharedRateLimiter implements RateLimiter {
             } else {
                 sink.success(waited);
             }
-        }
-
-        void finishIfWaiting() {
-            finish(null);
         }
 
         void dispose() {

@@ -1,8 +1,8 @@
 package io.github.reactivekoyeb.snapshots.redis;
 
 import io.github.reactivekoyeb.snapshots.RateLimitSettings;
-import io.github.reactivekoyeb.snapshots.internal.SharedRateLimiter.Budget;
-import io.github.reactivekoyeb.snapshots.internal.SharedRateLimiter.Decision;
+import io.github.reactivekoyeb.snapshots.internal.SharedBudget;
+import io.github.reactivekoyeb.snapshots.internal.SharedBudget.Decision;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
@@ -35,7 +35,7 @@ import reactor.core.scheduler.Schedulers;
  * Its connection is opened on first use, off the event loops (Lettuce's {@code connect} blocks),
  * and again after it closes.
  */
-final class LettuceBudget implements Budget, AutoCloseable {
+final class LettuceBudget implements SharedBudget, AutoCloseable {
 
     static final String SCRIPT = script();
     private static final Duration EXPIRY = Duration.ofMinutes(1);

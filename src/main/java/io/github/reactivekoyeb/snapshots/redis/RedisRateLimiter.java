@@ -98,7 +98,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      * @return {@link Mode#SHARED}, or {@link Mode#LOCAL} while Redis fails
      */
     public Mode mode() {
-        return shared.mode() == SharedRateLimiter.Mode.SHARED ? Mode.SHARED : Mode.LOCAL;
+        return shared.pacesOnItsOwn() ? Mode.LOCAL : Mode.SHARED;
     }
 
     /**
