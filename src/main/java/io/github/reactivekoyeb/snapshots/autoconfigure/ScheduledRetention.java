@@ -193,14 +193,25 @@ public final class ScheduledRetention implements SmartLifecycle {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    /** The run's INFO line: the plan's figures, what was done, the fingerprint. */
-    static String summary(Run run) {
+    /** The run's INFO line: the plan's figures, what was done (or, dry, what the cap would do), the fingerprint. */
+    String summary(Run run) {
+        return summary(run, options);
+    }
+
+    static String summary(Run run, RetentionOptions options) {
         RetentionPlan plan = run.plan();
-        String done = run.dryRun()
-                ? "dry run: deleted nothing (koyeb.snapshots.retention.dry-run=false to delete)"
-                : String.format(Locale.ROOT, "deleted %d, already gone %d, changed %d, failed %d",
-                        run.count(RetentionOutcome.Result.DELETED), run.count(RetentionOutcome.Result.ALREADY_GONE),
-                        run.count(RetentionOutcome.Result.CHANGED), run.count(RetentionOutcome.Result.FAILED));
+        String done;
+        if (run.dryRun()) {
+            int deferred = plan.deferred(options).size();
+            done = "dry run: deleted nothing (dry-run=false to delete)" + (deferred == 0 ? ""
+                    : String.format(Locale.ROOT, "; a run would delete the %d oldest and leave %d for later runs"
+                            + " (delete-at-most)", plan.toDelete(options).size(), deferred));
+        } else {
+            done = String.format(Locale.ROOT, "deleted %d, already gone %d, changed %d, failed %d, deferred %d",
+                    run.count(RetentionOutcome.Result.DELETED), run.count(RetentionOutcome.Result.ALREADY_GONE),
+                    run.count(RetentionOutcome.Result.CHANGED), run.count(RetentionOutcome.Result.FAILED),
+                    run.count(RetentionOutcome.Result.DEFERRED));
+        }
         return String.format(Locale.ROOT, "Koyeb snapshot retention (%s): %d group(s), %d snapshot(s): keep %d, to delete"
                         + " %d, ignore %d; %s; fingerprint %s, in %d ms", plan.policy(), plan.groups().size(),
                 plan.decisions().size(), plan.count(RetentionDecision.Action.KEEP),

@@ -24,10 +24,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class Planner {
 
-    /** Newest first: the later {@code createdAt} (none last), then the greater id. */
+    /** Newest first: the later {@code createdAt} (none last), then the greater id (none last). */
     static final Comparator<Snapshot> NEWEST_FIRST = Comparator
             .comparing(Snapshot::createdAt, Comparator.nullsFirst(Comparator.<Instant>naturalOrder())).reversed()
-            .thenComparing(Snapshot::id, Comparator.reverseOrder());
+            .thenComparing(Snapshot::id, Comparator.nullsLast(Comparator.<String>reverseOrder()));
 
     private Planner() {
     }
@@ -79,7 +79,7 @@ final class Planner {
         Instant newest = created(managed.get(0));
         Duration within = policy.keepWithin().orElse(null);
         String withinRule = within == null ? "" : "within " + Durations.compact(within);
-        Instant withinAfter = within == null ? null : newest.minus(within);
+        Instant withinAfter = within == null ? null : windowStart(newest, within);
         int oldest = managed.size() - 1;
         for (int index = 0; index < managed.size(); index++) {
             Snapshot snapshot = managed.get(index);
@@ -130,6 +130,18 @@ final class Planner {
             decided.put(idOf(snapshot), new RetentionDecision(snapshot, group, action, reasons));
         }
         return decided;
+    }
+
+    /**
+     * Where a {@code keepWithin} window that ends at {@code newest} starts; {@link Instant#MIN} (every
+     * snapshot is inside) when it would start before the calendar does.
+     */
+    private static Instant windowStart(Instant newest, Duration within) {
+        try {
+            return newest.minus(within);
+        } catch (java.time.DateTimeException | ArithmeticException beforeTheCalendar) {
+            return Instant.MIN;
+        }
     }
 
     /** The id of a managed snapshot (the policy manages none without). */

@@ -6,6 +6,12 @@ import java.util.OptionalInt;
 /**
  * How {@link SnapshotRetention#apply(RetentionPlan, RetentionOptions)} deletes: how many deletes at
  * once, how many at most, and whether each snapshot is read again first. Immutable.
+ *
+ * <p>Two caps, for two needs. {@link Builder#deleteAtMost(int)} makes progress: a run deletes at most
+ * that many, the oldest first, and reports the rest as {@link RetentionOutcome.Result#DEFERRED}
+ * for the next runs (a backlog of 2,000 with {@code deleteAtMost(100)} is gone in 20 runs).
+ * {@link Builder#maxDeletions(int)} is a hard stop: a plan that would delete more is refused whole,
+ * before any request ({@code maxDeletions(0)} is a kill switch: any plan that deletes is refused).
  */
 public final class RetentionOptions {
 
@@ -16,11 +22,13 @@ public final class RetentionOptions {
 
     private final int concurrency;
     private final int maxDeletions;
+    private final int deleteAtMost;
     private final boolean recheck;
 
     private RetentionOptions(Builder b) {
         this.concurrency = b.concurrency;
         this.maxDeletions = b.maxDeletions;
+        this.deleteAtMost = b.deleteAtMost;
         this.recheck = b.recheck;
     }
 
@@ -62,6 +70,16 @@ public final class RetentionOptions {
     }
 
     /**
+     * The most deletions one run sends, the oldest first; the plan's others are
+     * {@link RetentionOutcome.Result#DEFERRED}, left for the next runs.
+     *
+     * @return the cap, or empty for none
+     */
+    public OptionalInt deleteAtMost() {
+        return deleteAtMost == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(deleteAtMost);
+    }
+
+    /**
      * Whether each snapshot is read just before its delete, and left alone unless it is still
      * {@code AVAILABLE}, still managed by the policy and unchanged since the plan.
      *
@@ -74,24 +92,26 @@ public final class RetentionOptions {
     @Override
     public boolean equals(Object o) {
         return o instanceof RetentionOptions other && concurrency == other.concurrency
-                && maxDeletions == other.maxDeletions && recheck == other.recheck;
+                && maxDeletions == other.maxDeletions && deleteAtMost == other.deleteAtMost && recheck == other.recheck;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(concurrency, maxDeletions, recheck);
+        return Objects.hash(concurrency, maxDeletions, deleteAtMost, recheck);
     }
 
     @Override
     public String toString() {
         return "RetentionOptions{concurrency=" + concurrency + ", maxDeletions="
-                + (maxDeletions == Integer.MAX_VALUE ? "none" : String.valueOf(maxDeletions)) + ", recheck=" + recheck + '}';
+                + (maxDeletions == Integer.MAX_VALUE ? "none" : String.valueOf(maxDeletions)) + ", deleteAtMost="
+                + (deleteAtMost == Integer.MAX_VALUE ? "none" : String.valueOf(deleteAtMost)) + ", recheck=" + recheck + '}';
     }
 
     /** Builds {@link RetentionOptions}. Not thread-safe. */
     public static final class Builder {
         private int concurrency = DEFAULT_CONCURRENCY;
         private int maxDeletions = Integer.MAX_VALUE;
+        private int deleteAtMost = Integer.MAX_VALUE;
         private boolean recheck = true;
 
         private Builder() {
@@ -115,7 +135,10 @@ public final class RetentionOptions {
 
         /**
          * The most deletions a plan may ask for; a plan that would delete more fails with
-         * {@link RetentionLimitExceededException} before any request is sent. Default none.
+         * {@link RetentionLimitExceededException} before any request is sent. Default none. A hard
+         * stop, for a policy that might be wrong; {@code 0} is a kill switch (a plan that deletes
+         * anything is refused, one that deletes nothing passes). To make progress through a backlog
+         * instead, see {@link #deleteAtMost(int)}; with both, this one counts the whole plan.
          *
          * @param maxDeletions 0 or more
          * @return this builder
@@ -126,6 +149,24 @@ public final class RetentionOptions {
                 throw new IllegalArgumentException("maxDeletions must be 0 or more, was " + maxDeletions);
             }
             this.maxDeletions = maxDeletions;
+            return this;
+        }
+
+        /**
+         * The most deletions one run sends, the oldest first; the plan's other deletions end as
+         * {@link RetentionOutcome.Result#DEFERRED} outcomes, unsent, for the next runs. Default none.
+         *
+         * @param n 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1 (to delete nothing, use a dry run, or
+         *     {@link #maxDeletions(int) maxDeletions(0)} to refuse any plan that deletes)
+         */
+        public Builder deleteAtMost(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("deleteAtMost must be 1 or more, was " + n + " (to delete nothing,"
+                        + " plan without applying, or refuse every deleting plan with maxDeletions(0))");
+            }
+            this.deleteAtMost = n;
             return this;
         }
 

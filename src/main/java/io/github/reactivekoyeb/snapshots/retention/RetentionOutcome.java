@@ -23,7 +23,12 @@ public final class RetentionOutcome {
          */
         CHANGED,
         /** The read or the delete failed after the client's retries: see {@link #error()}. */
-        FAILED
+        FAILED,
+        /**
+         * Not sent: beyond {@link RetentionOptions#deleteAtMost()} in this run, left for the next runs
+         * (the oldest go first, so these are the plan's newest deletions).
+         */
+        DEFERRED
     }
 
     private final Snapshot snapshot;

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,6 +89,42 @@ public final class RetentionPlan {
     }
 
     /**
+     * The deletions one run with these options sends, in the order it sends them: oldest first
+     * ({@code createdAt}, then id), at most {@link RetentionOptions#deleteAtMost()}. What a dry run
+     * reports the cap would do.
+     *
+     * @param options the options of the run
+     * @return the snapshots, unmodifiable
+     * @throws NullPointerException if {@code options} is null
+     */
+    public List<Snapshot> toDelete(RetentionOptions options) {
+        List<Snapshot> oldestFirst = oldestFirst();
+        int cap = Objects.requireNonNull(options, "options").deleteAtMost().orElse(Integer.MAX_VALUE);
+        return List.copyOf(oldestFirst.subList(0, Math.min(cap, oldestFirst.size())));
+    }
+
+    /**
+     * The deletions a run with these options leaves for the next runs: beyond
+     * {@link RetentionOptions#deleteAtMost()}, oldest first. Empty without a cap.
+     *
+     * @param options the options of the run
+     * @return the snapshots, unmodifiable
+     * @throws NullPointerException if {@code options} is null
+     */
+    public List<Snapshot> deferred(RetentionOptions options) {
+        List<Snapshot> oldestFirst = oldestFirst();
+        int cap = Objects.requireNonNull(options, "options").deleteAtMost().orElse(Integer.MAX_VALUE);
+        return List.copyOf(oldestFirst.subList(Math.min(cap, oldestFirst.size()), oldestFirst.size()));
+    }
+
+    private List<Snapshot> oldestFirst() {
+        List<Snapshot> targets = new ArrayList<>(toDelete);
+        targets.sort(Comparator.comparing(Snapshot::createdAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+                .thenComparing(Snapshot::id, Comparator.nullsLast(Comparator.<String>naturalOrder())));
+        return targets;
+    }
+
+    /**
      * The snapshots the plan keeps, in the order of {@link #decisions()}.
      *
      * @return the snapshots of the {@link Action#KEEP} decisions, unmodifiable
@@ -107,9 +145,11 @@ public final class RetentionPlan {
     }
 
     /**
-     * A digest of the policy and of every decision with the state it was made from (id, name, status,
-     * times, volume, action): the same policy over the same snapshots gives the same fingerprint,
-     * whatever order they were listed in, on any machine; any change of a snapshot gives another.
+     * A digest of the policy's rules (counts, window, zone, managed names) and of every decision with
+     * the state it was made from (id, name, status, times, volume, action): the same rules over the
+     * same snapshots give the same fingerprint, whatever order and page size they were listed in,
+     * however the zone is spelled ({@code Z}, {@code UTC}, {@code Etc/UTC}), on any machine; any
+     * change of a rule or of a snapshot gives another.
      * Two replicas that log the same fingerprint planned the same thing.
      *
      * @return 64 hexadecimal digits (SHA-256)
@@ -148,7 +188,10 @@ public final class RetentionPlan {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
         StringBuilder line = new StringBuilder(128);
-        line.append(policy).append('|').append(policy.listing()).append('\n');
+        // the rules, the zone as its rules count (UTC, Z and Etc/UTC alike) and the managed names: not the
+        // listing's page size, read-ahead or filters, which change how snapshots were listed, not the plan
+        line.append(String.join(", ", policy.rules())).append('|').append(policy.zone().normalized().getId()).append('|')
+                .append(policy.namePrefix()).append('\n');
         sha256.update(line.toString().getBytes(StandardCharsets.UTF_8));
         for (RetentionDecision d : decisions) {
             Snapshot s = d.snapshot();

@@ -50,6 +50,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RetentionPolicy {
 
+    /**
+     * The longest {@code keepWithin}: 100,000 years of 365.2425 days. Longer windows reach past the
+     * calendar {@link java.time.Instant} can count in, and are refused when the policy is built; this
+     * one keeps every snapshot of the last 100,000 years.
+     */
+    public static final Duration MAX_KEEP_WITHIN = Duration.ofSeconds(100_000L * 31_556_952L);
+
     private final int keepLast;
     private final int keepHourly;
     private final int keepDaily;
@@ -176,8 +183,9 @@ public final class RetentionPolicy {
     }
 
     /**
-     * Whether this policy manages a snapshot: one with an id, {@code AVAILABLE}, with a creation time
-     * and a name that starts with the prefix. The others are ignored.
+     * Whether this policy manages a snapshot: one with an id the client can send (not blank,
+     * {@code .}, {@code ..}, nor with a control character), {@code AVAILABLE}, with a creation time
+     * and a name that starts with the prefix. The others are ignored, each with its reason.
      *
      * @param snapshot a snapshot
      * @return true when the policy counts it and may delete it
@@ -189,8 +197,12 @@ public final class RetentionPolicy {
 
     /** Why the policy ignores a snapshot, or null when it manages it. */
     @Nullable String whyIgnored(Snapshot snapshot) {
-        if (snapshot.id() == null) {
+        String id = snapshot.id();
+        if (id == null) {
             return "no id";
+        }
+        if (!sendable(id)) {
+            return "an id the client cannot send (blank, '.', '..' or a control character)";
         }
         SnapshotStatus status = snapshot.status();
         if (status != SnapshotStatus.AVAILABLE) {
@@ -204,6 +216,14 @@ public final class RetentionPolicy {
             return "name not managed (not \"" + namePrefix + "...\")";
         }
         return null;
+    }
+
+    /** Whether the client can send a request for this id (it refuses the others at once). */
+    private static boolean sendable(String id) {
+        if (id.isBlank() || id.equals(".") || id.equals("..")) {
+            return false;
+        }
+        return id.chars().noneMatch(Character::isISOControl);
     }
 
     /** The rules set, in the order the table and the messages give them, e.g. {@code daily 7}. */
@@ -345,15 +365,21 @@ public final class RetentionPolicy {
          * Keeps every snapshot created strictly after the newest snapshot of its group minus
          * {@code duration}.
          *
-         * @param duration a positive duration
+         * @param duration a positive duration, at most {@link #MAX_KEEP_WITHIN}
          * @return this builder
          * @throws NullPointerException if null
-         * @throws IllegalArgumentException if zero or negative
+         * @throws IllegalArgumentException if zero, negative or longer than {@link #MAX_KEEP_WITHIN} (a
+         *     window beyond the calendar)
          */
         public Builder keepWithin(Duration duration) {
             Objects.requireNonNull(duration, "keepWithin");
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("keepWithin must be positive, was " + duration);
+            }
+            if (duration.compareTo(MAX_KEEP_WITHIN) > 0) {
+                throw new IllegalArgumentException("keepWithin must be at most 100000 years (MAX_KEEP_WITHIN, which"
+                        + " keeps every snapshot of 100000 years), was " + duration.toDays() + " days: a window beyond the"
+                        + " calendar");
             }
             this.keepWithin = duration;
             return this;

@@ -94,12 +94,15 @@ public final class SnapshotRetention {
      * {@link RetentionOptions#concurrency()} at once, each (with {@link RetentionOptions#recheck()})
      * after a read that shows it unchanged. Every request goes through the client: its rate
      * limiter, retry policy and retry budget. A failed read or delete is a {@link Result#FAILED}
-     * outcome with its typed error, and the others go on.
+     * outcome with its typed error, and the others go on. With
+     * {@link RetentionOptions#deleteAtMost()}, only the oldest that many are sent; the others end,
+     * after them, as {@link Result#DEFERRED} outcomes ({@link RetentionPlan#toDelete(RetentionOptions)}
+     * and {@link RetentionPlan#deferred(RetentionOptions)} say which beforehand).
      *
      * @param plan the plan
      * @param options concurrency, maximum and recheck
-     * @return a cold {@code Flux} of one outcome per planned deletion, in the order they end, then
-     *     completion; or, before any request, an error signal {@link RetentionLimitExceededException}
+     * @return a cold {@code Flux} of one outcome per planned deletion, those sent in the order they
+     *     end, then the deferred ones, then completion; or, before any request, an error signal {@link RetentionLimitExceededException}
      *     when the plan would delete more than {@link RetentionOptions#maxDeletions()}
      * @throws NullPointerException if an argument is null
      */
@@ -107,16 +110,15 @@ public final class SnapshotRetention {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(options, "options");
         return Flux.defer(() -> {
-            List<Snapshot> targets = new ArrayList<>(plan.toDelete());
+            int planned = plan.toDelete().size();
             int max = options.maxDeletions().orElse(Integer.MAX_VALUE);
-            if (targets.size() > max) {
-                return Flux.error(new RetentionLimitExceededException(targets.size(), max));
+            if (planned > max) {
+                return Flux.error(new RetentionLimitExceededException(planned, max));
             }
-            targets.sort(Comparator.comparing(Snapshot::createdAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
-                    .thenComparing(Snapshot::id));
-            return Flux.fromIterable(targets)
+            return Flux.fromIterable(plan.toDelete(options))
                     .flatMap(s -> options.recheck() ? recheckThenDelete(plan.policy(), s) : delete(s),
-                            options.concurrency(), 1);
+                            options.concurrency(), 1)
+                    .concatWith(Flux.fromIterable(plan.deferred(options)).map(s -> outcome(s, Result.DEFERRED, null)));
         });
     }
 

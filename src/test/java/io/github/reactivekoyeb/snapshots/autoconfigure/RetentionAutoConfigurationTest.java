@@ -145,6 +145,27 @@ class RetentionAutoConfigurationTest {
     }
 
     @Test
+    void aDryRunSaysWhatTheCapWouldDoAndARealRunDefersTheRest() {
+        runner.withPropertyValues("koyeb.snapshots.retention.enabled=true", "koyeb.snapshots.retention.keep-last=5",
+                "koyeb.snapshots.retention.delete-at-most=30").run(context -> {
+                    ScheduledRetention scheduled = context.getBean(ScheduledRetention.class);
+                    ScheduledRetention.Run dry = scheduled.runOnce().block(TIMEOUT);
+                    assertThat(scheduled.summary(dry))
+                            .contains("a run would delete the 30 oldest and leave 40 for later runs (delete-at-most)");
+                    assertThat(available()).isEqualTo(80);
+                });
+        runner.withPropertyValues("koyeb.snapshots.retention.enabled=true", "koyeb.snapshots.retention.keep-last=5",
+                "koyeb.snapshots.retention.delete-at-most=30", "koyeb.snapshots.retention.dry-run=false").run(context -> {
+                    ScheduledRetention scheduled = context.getBean(ScheduledRetention.class);
+                    ScheduledRetention.Run run = scheduled.runOnce().block(TIMEOUT);
+                    assertThat(run.count(RetentionOutcome.Result.DELETED)).isEqualTo(30);
+                    assertThat(run.count(RetentionOutcome.Result.DEFERRED)).isEqualTo(40);
+                    assertThat(scheduled.summary(run)).contains("deleted 30", "deferred 40");
+                    assertThat(available()).isEqualTo(50);
+                });
+    }
+
+    @Test
     void invalidPropertiesFailStartUpNamingTheProperty() {
         String[][] cases = {
             {"koyeb.snapshots.retention.keep-daily=-1", "koyeb.snapshots.retention.keep-daily: keepDaily must be 0 or more"},
@@ -154,6 +175,9 @@ class RetentionAutoConfigurationTest {
             {"koyeb.snapshots.retention.cron=every night", "koyeb.snapshots.retention.cron"},
             {"koyeb.snapshots.retention.max-deletions=-1", "koyeb.snapshots.retention.max-deletions: maxDeletions must be 0 or more"},
             {"koyeb.snapshots.retention.concurrency=0", "koyeb.snapshots.retention.concurrency: concurrency must be between 1 and 256"},
+            {"koyeb.snapshots.retention.keep-within=999999999999d", "koyeb.snapshots.retention.keep-within: keepWithin must be at most"},
+            {"koyeb.snapshots.retention.cron=0 0 0 30 2 *", "koyeb.snapshots.retention.cron: '0 0 0 30 2 *' never fires"},
+            {"koyeb.snapshots.retention.delete-at-most=0", "koyeb.snapshots.retention.delete-at-most: deleteAtMost must be 1 or more"},
         };
         for (String[] c : cases) {
             String keep = c[0].contains("keep-") ? "koyeb.snapshots.retention.enabled=true" : "koyeb.snapshots.retention.keep-daily=3";
