@@ -90,8 +90,23 @@ public final class Waiter {
      */
     public static Mono<Snapshot> createAndAwait(ReactiveSnapshotsClient client, CreateSnapshotRequest request,
             Duration timeout) {
+        return createAndAwait(client, request, WaitOptions.withTimeout(timeout));
+    }
+
+    /**
+     * Creates, then polls on the options' schedule until AVAILABLE, within the options' timeout (the
+     * create included).
+     *
+     * @param client the client
+     * @param request the create request
+     * @param options the poll schedule and the overall timeout
+     * @return the cold operation
+     */
+    public static Mono<Snapshot> createAndAwait(ReactiveSnapshotsClient client, CreateSnapshotRequest request,
+            WaitOptions options) {
         Objects.requireNonNull(request, "request");
-        WaitOptions options = WaitOptions.withTimeout(timeout);
+        Objects.requireNonNull(options, "options");
+        Duration timeout = options.timeout();
         return Mono.defer(() -> {
             long start = now();
             AtomicReference<@Nullable Snapshot> last = new AtomicReference<>();

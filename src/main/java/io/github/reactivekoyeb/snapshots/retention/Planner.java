@@ -37,6 +37,9 @@ final class Planner {
         Map<String, List<Snapshot>> groups = new TreeMap<>();
         Set<String> ids = new HashSet<>();
         for (Snapshot snapshot : snapshots) {
+            if (!policy.plans(snapshot)) {
+                continue;
+            }
             String id = snapshot.id();
             if (id != null && !ids.add(id)) {
                 throw new IllegalArgumentException("snapshot " + id + " is listed twice");

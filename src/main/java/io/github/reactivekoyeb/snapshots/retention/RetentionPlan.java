@@ -46,7 +46,8 @@ public final class RetentionPlan {
     /**
      * Plans a policy over snapshots at hand, with the same rules as
      * {@link SnapshotRetention#plan(RetentionPolicy)} and no request: to try a policy, or to test one.
-     * The listing filters of the policy are not applied (the snapshots are taken as listed).
+     * The listing filters of the policy are not applied (the snapshots are taken as listed); its
+     * {@linkplain RetentionPolicy#volumes() volumes} are: others are left out.
      *
      * @param policy the policy
      * @param snapshots the snapshots, in any order, each id once

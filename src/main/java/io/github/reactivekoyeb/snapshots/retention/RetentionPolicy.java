@@ -7,9 +7,13 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,6 +71,7 @@ public final class RetentionPolicy {
     private final ZoneId zone;
     private final String namePrefix;
     private final ListSnapshotsRequest listing;
+    private final Set<String> volumes;
 
     private RetentionPolicy(Builder b) {
         this.keepLast = b.keepLast;
@@ -79,6 +84,7 @@ public final class RetentionPolicy {
         this.zone = b.zone;
         this.namePrefix = b.namePrefix;
         this.listing = b.listing;
+        this.volumes = b.volumes;
     }
 
     /**
@@ -183,6 +189,44 @@ public final class RetentionPolicy {
     }
 
     /**
+     * The volumes planned: a plan leaves the snapshots of other volumes out (not even ignored).
+     *
+     * @return the volume ids, in the order given, unmodifiable; empty (the default) for every volume
+     */
+    public Set<String> volumes() {
+        return volumes;
+    }
+
+    /**
+     * Whether a plan of this policy holds a snapshot: every one when {@link #volumes()} is empty,
+     * else those of its volumes.
+     */
+    boolean plans(Snapshot snapshot) {
+        return volumes.isEmpty() || volumes.contains(snapshot.parentVolumeId());
+    }
+
+    /**
+     * A builder holding this policy's rules, zone, names, listing and volumes: to derive another.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.keepLast = keepLast;
+        b.keepHourly = keepHourly;
+        b.keepDaily = keepDaily;
+        b.keepWeekly = keepWeekly;
+        b.keepMonthly = keepMonthly;
+        b.keepYearly = keepYearly;
+        b.keepWithin = keepWithin;
+        b.zone = zone;
+        b.namePrefix = namePrefix;
+        b.listing = listing;
+        b.volumes = volumes;
+        return b;
+    }
+
+    /**
      * Whether this policy manages a snapshot: one with an id the client can send (not blank,
      * {@code .}, {@code ..}, nor with a control character), {@code AVAILABLE}, with a creation time
      * and a name that starts with the prefix. The others are ignored, each with its reason.
@@ -257,20 +301,21 @@ public final class RetentionPolicy {
         return o instanceof RetentionPolicy p && keepLast == p.keepLast && keepHourly == p.keepHourly
                 && keepDaily == p.keepDaily && keepWeekly == p.keepWeekly && keepMonthly == p.keepMonthly
                 && keepYearly == p.keepYearly && Objects.equals(keepWithin, p.keepWithin) && zone.equals(p.zone)
-                && namePrefix.equals(p.namePrefix) && listing.equals(p.listing);
+                && namePrefix.equals(p.namePrefix) && listing.equals(p.listing) && volumes.equals(p.volumes);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithin, zone,
-                namePrefix, listing);
+                namePrefix, listing, volumes);
     }
 
     /** The rules, the zone and the managed names, e.g. {@code keep last 3, daily 7 (UTC, names "nightly-...")}. */
     @Override
     public String toString() {
         return "keep " + String.join(", ", rules()) + " (" + zone.getId()
-                + (namePrefix.isEmpty() ? ", every name" : ", names \"" + namePrefix + "...\"") + ")";
+                + (namePrefix.isEmpty() ? ", every name" : ", names \"" + namePrefix + "...\"")
+                + (volumes.isEmpty() ? "" : ", " + volumes.size() + " volume(s)") + ")";
     }
 
     /** Builds a {@link RetentionPolicy}. Not thread-safe. */
@@ -285,8 +330,31 @@ public final class RetentionPolicy {
         private ZoneId zone = ZoneOffset.UTC;
         private String namePrefix = "";
         private ListSnapshotsRequest listing = ListSnapshotsRequest.all();
+        private Set<String> volumes = Set.of();
 
         private Builder() {
+        }
+
+        /**
+         * Plans only these volumes' snapshots; the others are left out of the plan (the listing
+         * still reads them: the API lists by organization and region, not by volume). Default
+         * empty: every volume.
+         *
+         * @param volumeIds the volume ids, or none for every volume
+         * @return this builder
+         * @throws NullPointerException if the collection or an id is null
+         * @throws IllegalArgumentException if an id is blank
+         */
+        public Builder volumes(Collection<String> volumeIds) {
+            Set<String> ids = new LinkedHashSet<>();
+            for (String id : Objects.requireNonNull(volumeIds, "volumes")) {
+                if (Objects.requireNonNull(id, "a volume id").isBlank()) {
+                    throw new IllegalArgumentException("a volume id must not be blank");
+                }
+                ids.add(id);
+            }
+            this.volumes = Collections.unmodifiableSet(ids);
+            return this;
         }
 
         /**
