@@ -227,20 +227,13 @@ public final class ScheduledRetention implements SmartLifecycle {
         if (schedule != null) {
             return;
         }
-        schedule = Mono.defer(() -> Mono.delay(untilNext()))
-                .then(Mono.defer(this::lockedRun))
-                .repeat()
-                .subscribe();
+        schedule = cron().start(this::runOnce, meters::skipped);
         log.info("Koyeb snapshot retention scheduled (" + cron + ", " + policy.zone().getId() + ", "
                 + (dryRun ? "dry run" : "deleting") + "): " + policy);
-        if (lock == FleetLock.NONE) {
-            log.info("Koyeb snapshot retention runs on every replica: the application has no ShedLock LockProvider"
-                    + " bean (the runs converge without one, but each replica lists and deletes; with one, a run takes"
-                    + " the lock '" + lockSettings.name() + "')");
-        } else {
-            log.info("Koyeb snapshot retention runs once per fleet, under the lock '" + lockSettings.name() + "' ("
-                    + lock + ", at most " + lockSettings.atMostFor() + ", at least " + lockSettings.atLeastFor() + ")");
-        }
+    }
+
+    private LockedCron cron() {
+        return new LockedCron("Koyeb snapshot retention", log, cron, policy.zone(), lock, lockSettings);
     }
 
     /**
@@ -248,30 +241,7 @@ public final class ScheduledRetention implements SmartLifecycle {
      * makes this one skip its turn), the lock released when the run ends, fails or is cancelled.
      */
     Mono<Void> lockedRun() {
-        return lock.acquire(lockSettings.name(), lockSettings.atMostFor(), lockSettings.atLeastFor())
-                .onErrorResume(e -> {
-                    log.warn("Koyeb snapshot retention skipped this run: the lock '" + lockSettings.name()
-                            + "' could not be taken: " + e);
-                    meters.skipped();
-                    return Mono.empty();
-                })
-                .switchIfEmpty(Mono.fromRunnable(() -> {
-                    log.debug("Koyeb snapshot retention: another replica holds the lock '" + lockSettings.name()
-                            + "', this one skips its turn");
-                    meters.skipped();
-                }))
-                .flatMap(held -> Mono.usingWhen(Mono.just(held), h -> runOnce().onErrorResume(e -> Mono.empty()).then(),
-                        h -> h.release().onErrorResume(e -> Mono.empty())))
-                .then();
-    }
-
-    private Duration untilNext() {
-        ZonedDateTime now = ZonedDateTime.now(policy.zone());
-        ZonedDateTime next = cron.next(now);
-        if (next == null) {
-            return Duration.ofDays(366 * 100L); // a cron that never fires again: wait for ever, in effect
-        }
-        return Duration.between(now, next);
+        return cron().lockedRun(this::runOnce, meters::skipped);
     }
 
     /** Cancels the schedule, and the run in flight if any. */

@@ -57,4 +57,17 @@ public final class BootLine {
             Consumer<WebClient.Builder> customizer) {
         return runner.withBean(WebClientCustomizer.class, () -> customizer::accept);
     }
+
+    /** A health indicator bean's report now: its status code and details. */
+    public static HealthView health(ApplicationContext context, String beanName) {
+        org.springframework.boot.health.contributor.Health health = context.getBean(beanName, org.springframework.boot.health.contributor.HealthIndicator.class).health();
+        return new HealthView(health.getStatus().getCode(), health.getDetails());
+    }
+
+    /** Whether a health group of the application's health endpoint includes a contributor. */
+    public static boolean inHealthGroup(ApplicationContext context, String group, String contributor) {
+        org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups groups = context.getBean(org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups.class);
+        org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup found = groups.get(group);
+        return found != null && found.isMember(contributor);
+    }
 }
