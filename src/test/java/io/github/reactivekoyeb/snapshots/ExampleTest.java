@@ -62,4 +62,17 @@ class ExampleTest {
         assertThat(out).contains("4 replicas x 50 callers").contains("each client's own limiter")
                 .contains("a RedisRateLimiter each, one Redis").contains("The smallest share:");
     }
+
+    /** Three runs 2 s apart: the slow group; SnapshotSchedulesTest covers the runs. */
+    @io.github.reactivekoyeb.snapshots.support.Slow
+    @Test
+    void scheduleExampleTakesPrunesAndNamesTheStaleVolume() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int status = io.github.reactivekoyeb.snapshots.examples.schedules.ScheduleExample.run(
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("Koyeb snapshot schedule databases: 2 volume(s), took 2, failed 0")
+                .contains("deferred").contains("vol-archive newest").contains("STALE");
+        assertThat(status).as(out).isZero();
+    }
 }

@@ -126,7 +126,7 @@ class SnapshotSchedulesTest {
     void aSnapshotNotAvailableInTimeFailsItsVolumeWithTheTimeout() {
         server.creationDelay(Duration.ofSeconds(30));
         SnapshotSchedule schedule = nightly().waitOptions(WaitOptions.builder().initialInterval(Duration.ofMillis(20))
-                .maxInterval(Duration.ofMillis(50)).timeout(Duration.ofMillis(300)).build()).build();
+                .maxInterval(Duration.ofMillis(50)).timeout(Duration.ofMillis(150)).build()).build();
         ScheduleRun run = SnapshotSchedules.of(client).run(schedule).block(TIMEOUT);
         assertThat(run.taken()).isEmpty();
         assertThat(run.failures()).containsOnlyKeys("vol-a", "vol-b")
@@ -212,24 +212,26 @@ class SnapshotSchedulesTest {
         var run = schedules.run(nightly().build());
         assertThat(server.requestCount()).isZero();
         server.creationDelay(Duration.ofSeconds(30));
-        StepVerifier.create(run).thenAwait(Duration.ofMillis(300)).thenCancel().verify(TIMEOUT);
+        StepVerifier.create(run).thenAwait(Duration.ofMillis(150)).thenCancel().verify(TIMEOUT);
         int sent = server.requestCount();
         assertThat(sent).isGreaterThanOrEqualTo(2);
-        StepVerifier.create(reactor.core.publisher.Mono.delay(Duration.ofMillis(200))).expectNextCount(1)
+        StepVerifier.create(reactor.core.publisher.Mono.delay(Duration.ofMillis(150))).expectNextCount(1)
                 .verifyComplete();
         assertThat(server.requestCount()).isEqualTo(sent);
     }
 
     @Test
     void runsComeAtTheCronsTimes() {
-        SnapshotSchedule everySecond = nightly().take(false).dryRun(true).cron("* * * * * *").build();
-        List<ScheduleRun> runs = SnapshotSchedules.of(client).runs(everySecond).take(2).collectList()
-                .block(TIMEOUT);
-        assertThat(runs).hasSize(2);
-        assertThat(Duration.between(runs.get(0).startedAt(), runs.get(1).startedAt()))
-                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
-        assertThat(runs).allMatch(r -> r.outcomes().isEmpty() && r.plan().isPresent());
-        assertThat(runs.get(0).plan().get().toDelete()).hasSize(46);
+        Instant justBefore = Instant.parse("2026-12-07T01:59:59.600Z");
+        SnapshotSchedule twoAm = nightly().take(false).dryRun(true).cron("0 0 2 * * *").build();
+        SnapshotSchedules schedules = SnapshotSchedules.of(client, Clock.fixed(justBefore, ZoneOffset.UTC));
+        assertThat(schedules.untilNext(twoAm)).isEqualTo(Duration.ofMillis(400));
+        long start = System.nanoTime();
+        ScheduleRun run = schedules.runs(twoAm).blockFirst(TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        assertThat(run.startedAt()).isEqualTo(justBefore);
+        assertThat(run.outcomes()).isEmpty();
+        assertThat(run.plan().get().toDelete()).hasSize(46);
         assertThat(RetentionOutcome.Result.valueOf("DEFERRED")).isEqualTo(Result.DEFERRED);
     }
 }

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * far API with and without read-ahead, S3 a million snapshots at {@code -Xmx64m}, S4 2,000
  * concurrent calls, S5 the client's overhead per call against a raw {@code WebClient}, S6
  * compression, S7 a watch's memory, S8 a rate-limited API ({@link RateLimitScenario}),
- * S9 snapshot retention ({@link RetentionScenario}).
+ * S9 snapshot retention ({@link RetentionScenario}), S10 snapshot schedules ({@link ScheduleScenario}).
  *
  * <p>Run with {@code mvn -q -Pbench test-compile exec:exec}; prints a table and writes it to
  * {@code target/bench-results.md}.
@@ -75,6 +75,9 @@ public final class BenchMain {
         }
         if (only.isEmpty() || only.contains("S9")) {
             RetentionScenario.run();
+        }
+        if (only.isEmpty() || only.contains("S10")) {
+            ScheduleScenario.run();
         }
         String machine = String.format(Locale.ROOT, "%d cores, Java %s (%s), %s %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
