@@ -135,6 +135,36 @@ public final class Waiter {
     }
 
     /**
+     * Polls a snapshot just created (its create reply the first state) until AVAILABLE, on the
+     * options' schedule, within {@code timeout}; what {@link #createAndAwait} does after its create,
+     * for callers that bound their creates apart from their waits.
+     *
+     * @param client the client
+     * @param created the create's reply
+     * @param options the poll schedule
+     * @param timeout what is left of the overall timeout
+     * @return the cold wait: the AVAILABLE state, or {@code KoyebWaitTimeoutException},
+     *     {@code KoyebUnexpectedStatusException} or a poll's error
+     */
+    public static Mono<Snapshot> awaitCreated(ReactiveSnapshotsClient client, Snapshot created, WaitOptions options,
+            Duration timeout) {
+        String id = created.id();
+        if (id == null) {
+            return Mono.error(new IllegalStateException("the create reply has no snapshot id"));
+        }
+        return Mono.defer(() -> {
+            long start = now();
+            AtomicReference<@Nullable Snapshot> last = new AtomicReference<>(created);
+            AtomicInteger sent = new AtomicInteger(1);
+            Flux<Snapshot> states = Flux.concat(Mono.just(created), polls(client, id, options, 1, sent).doOnNext(last::set));
+            return until(states, s -> s.status() == SnapshotStatus.AVAILABLE, SnapshotStatus.AVAILABLE, id, sent)
+                    .timeout(timeout.isNegative() ? Duration.ZERO : timeout, Mono.defer(() -> Mono.error(
+                            new KoyebWaitTimeoutException(id, last.get(), elapsed(start), "status AVAILABLE",
+                                    details("GET", id, sent)))));
+        });
+    }
+
+    /**
      * Deletes, then polls until DELETED or gone; see {@link ReactiveSnapshotsClient#deleteSnapshotAndAwait}.
      *
      * @param client the client

@@ -51,7 +51,7 @@ public final class SnapshotSchedule {
 
     /** The default cron: {@value}, 3 a.m. every day. */
     public static final String DEFAULT_CRON = "0 0 3 * * *";
-    /** The default number of volumes snapshotted (created and waited for) at once: {@value}. */
+    /** The default number of creates in flight at once: {@value}. */
     public static final int DEFAULT_CONCURRENCY = 8;
     /**
      * The default wait for each snapshot to be {@code AVAILABLE}: polls after 1 s, x1.5, at most
@@ -184,7 +184,8 @@ public final class SnapshotSchedule {
     }
 
     /**
-     * How many volumes are snapshotted at once (each create and its wait hold one place).
+     * How many creates are in flight at once (a wait does not hold a place: polls are bounded by
+     * the client's rate limiter).
      *
      * @return 1 to 256; {@value #DEFAULT_CONCURRENCY} by default
      */
@@ -426,7 +427,8 @@ public final class SnapshotSchedule {
         }
 
         /**
-         * How many volumes are snapshotted at once; default {@value #DEFAULT_CONCURRENCY}.
+         * How many creates are in flight at once; default {@value #DEFAULT_CONCURRENCY}. The waits
+         * that follow do not hold a place.
          *
          * @param concurrency 1 to 256
          * @return this builder

@@ -1,9 +1,12 @@
 package io.github.reactivekoyeb.snapshots.schedule;
 
 import io.github.reactivekoyeb.snapshots.CreateSnapshotRequest;
+import io.github.reactivekoyeb.snapshots.KoyebErrorDetails;
 import io.github.reactivekoyeb.snapshots.KoyebException;
+import io.github.reactivekoyeb.snapshots.KoyebWaitTimeoutException;
 import io.github.reactivekoyeb.snapshots.ReactiveSnapshotsClient;
 import io.github.reactivekoyeb.snapshots.Snapshot;
+import io.github.reactivekoyeb.snapshots.WaitOptions;
 import io.github.reactivekoyeb.snapshots.internal.Waiter;
 import io.github.reactivekoyeb.snapshots.retention.RetentionOutcome;
 import io.github.reactivekoyeb.snapshots.retention.RetentionPlan;
@@ -31,9 +34,11 @@ import reactor.core.publisher.Mono;
  * <p><b>One run</b> ({@link #run(SnapshotSchedule)}):
  * <ol>
  *   <li><b>take</b> (when {@link SnapshotSchedule#take()}): for each volume, at most
- *       {@link SnapshotSchedule#concurrency()} at once, one create named
+ *       {@link SnapshotSchedule#concurrency()} creates in flight at once, one create named
  *       {@link SnapshotSchedule#snapshotName(Instant)} of the run's start, then polls until it is
- *       {@code AVAILABLE} ({@link SnapshotSchedule#waitOptions()}: 30 minutes by default). A create
+ *       {@code AVAILABLE} ({@link SnapshotSchedule#waitOptions()}: 30 minutes by default, the
+ *       create included); the waits do not hold a create's place, so a slow snapshot does not hold
+ *       the next volume's create back. A create
  *       or wait that fails is that volume's failure, with its typed error; the others go on;</li>
  *   <li><b>prune</b>: one consistent listing, a plan of the schedule's policy over its volumes and
  *       prefix only (the new snapshots are the newest: kept), then, unless
@@ -109,15 +114,32 @@ public final class SnapshotSchedules {
 
     private Mono<Void> take(SnapshotSchedule schedule, String name, Map<String, Snapshot> taken,
             Map<String, KoyebException> failures) {
+        WaitOptions wait = schedule.waitOptions();
         return Flux.fromIterable(schedule.volumes())
-                .flatMap(volume -> Waiter.createAndAwait(client, CreateSnapshotRequest.of(volume, name),
-                                schedule.waitOptions())
-                        .doOnNext(snapshot -> taken.put(volume, snapshot))
+                // the creates, at most concurrency() in flight; each wait then polls on its own
+                .flatMap(volume -> Mono.defer(() -> {
+                    long start = System.nanoTime();
+                    return client.createSnapshot(CreateSnapshotRequest.of(volume, name))
+                            .timeout(wait.timeout(), Mono.error(() -> new KoyebWaitTimeoutException("", null,
+                                    Duration.ofNanos(System.nanoTime() - start), "status AVAILABLE",
+                                    KoyebErrorDetails.builder("POST", "/v1/snapshots").attempts(1).build())))
+                            .map(created -> new Created(volume, created, start));
+                }).onErrorResume(KoyebException.class, e -> {
+                    failures.put(volume, e);
+                    return Mono.empty();
+                }), schedule.concurrency(), 1)
+                .flatMap(c -> Waiter.awaitCreated(client, c.snapshot, wait,
+                                wait.timeout().minusNanos(System.nanoTime() - c.start))
+                        .doOnNext(snapshot -> taken.put(c.volume, snapshot))
                         .onErrorResume(KoyebException.class, e -> {
-                            failures.put(volume, e);
+                            failures.put(c.volume, e);
                             return Mono.empty();
-                        }), schedule.concurrency(), 1)
+                        }), Integer.MAX_VALUE)
                 .then();
+    }
+
+    /** A create's reply, for its volume, and when the create started (the wait's timeout counts from it). */
+    private record Created(String volume, Snapshot snapshot, long start) {
     }
 
     /** The prune's plan, outcomes and failure. */

@@ -48,7 +48,7 @@ final class ScheduleScenario {
             SnapshotSchedule schedule = SnapshotSchedule.builder().name("fleet").volumes(volumes).namePrefix("nightly-")
                     .retention(RetentionPolicy.builder().keepDaily(7).keepWeekly(4).keepMonthly(12).build())
                     .retentionOptions(RetentionOptions.builder().deleteAtMost(500).build())
-                    .concurrency(32).build();
+                    .build();
             SnapshotSchedules schedules = SnapshotSchedules.of(client);
             server.rateLimit(LIMIT);
             for (int i = 1; i <= runs; i++) {
