@@ -86,45 +86,29 @@ public class KoyebSchedulesAutoConfiguration {
         }
     }
 
-    /** The health indicator on Boot 4. */
+    /** The health indicator on Boot 4 ({@code spring-boot-health}). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    @ConditionalOnClass(name = ScheduleHealth.BOOT4 + ".HealthIndicator")
     @ConditionalOnProperty(name = ScheduleHealthGroup.ENABLED, matchIfMissing = true)
     static class Boot4HealthConfiguration {
 
-        @Bean(name = ScheduleHealth.NAME + "HealthIndicator")
-        @ConditionalOnMissingBean(name = ScheduleHealth.NAME + "HealthIndicator")
-        ScheduleHealthIndicator koyebSnapshotSchedulesHealthIndicator(ObjectProvider<ScheduleTracker> tracker) {
-            return new ScheduleHealthIndicator(new ScheduleHealth(tracker));
+        @Bean(name = ScheduleHealth.BEAN)
+        @ConditionalOnMissingBean(name = ScheduleHealth.BEAN)
+        FactoryBean<Object> koyebSnapshotSchedulesHealthIndicator(ObjectProvider<ScheduleTracker> tracker) {
+            return new ScheduleHealth(tracker).indicator(ScheduleHealth.BOOT4);
         }
     }
 
-    /** The health indicator on Boot 3.5. */
+    /** The health indicator on Boot 3.5 (the Actuator). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = ScheduleHealth.BOOT3_INDICATOR)
+    @ConditionalOnClass(name = ScheduleHealth.BOOT3 + ".HealthIndicator")
     @ConditionalOnProperty(name = ScheduleHealthGroup.ENABLED, matchIfMissing = true)
     static class Boot3HealthConfiguration {
 
-        /** A factory, so that the container knows the indicator's type before making it. */
-        @Bean(name = ScheduleHealth.NAME + "HealthIndicator")
-        @ConditionalOnMissingBean(name = ScheduleHealth.NAME + "HealthIndicator")
+        @Bean(name = ScheduleHealth.BEAN)
+        @ConditionalOnMissingBean(name = ScheduleHealth.BEAN)
         FactoryBean<Object> koyebSnapshotSchedulesHealthIndicator(ObjectProvider<ScheduleTracker> tracker) {
-            ClassLoader loader = KoyebSchedulesAutoConfiguration.class.getClassLoader();
-            return new FactoryBean<>() {
-                @Override
-                public Object getObject() throws ReflectiveOperationException {
-                    return new ScheduleHealth(tracker).boot3Indicator(loader);
-                }
-
-                @Override
-                public Class<?> getObjectType() {
-                    try {
-                        return Class.forName(ScheduleHealth.BOOT3_INDICATOR, false, loader);
-                    } catch (ClassNotFoundException e) {
-                        throw new IllegalStateException("checked by @ConditionalOnClass", e);
-                    }
-                }
-            };
+            return new ScheduleHealth(tracker).indicator(ScheduleHealth.BOOT3);
         }
     }
 

@@ -12,8 +12,8 @@ import org.springframework.core.env.MapPropertySource;
  * Puts the schedules' health indicator in a health group of its own, {@code koyeb-snapshots}
  * ({@code /actuator/health/koyeb-snapshots}), when the application has schedules: a default the
  * application's own {@code management.endpoint.health.group.koyeb-snapshots.include} replaces. It
- * never adds the indicator to liveness or readiness. Registered for Boot 3.5 and 4 (see
- * {@link Boot4} and {@link Boot3}).
+ * never adds the indicator to liveness or readiness. Registered in {@code spring.factories} as
+ * {@link Hook}.
  */
 final class ScheduleHealthGroup {
 
@@ -38,22 +38,13 @@ final class ScheduleHealthGroup {
         }
     }
 
-    /** Boot 4's hook. */
-    static final class Boot4 implements org.springframework.boot.EnvironmentPostProcessor, Ordered {
-        @Override
-        public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-            addTo(environment);
-        }
-
-        @Override
-        public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE;
-        }
-    }
-
-    /** Boot 3.5's hook (deprecated, and still read, on Boot 4: adding twice is harmless). */
+    /**
+     * The hook: Boot 3.5's interface, deprecated and still read on Boot 4 (Boot 4's own
+     * {@code org.springframework.boot.EnvironmentPostProcessor} does not exist on Boot 3.5, and this
+     * one artifact compiles on both).
+     */
     @SuppressWarnings("deprecation")
-    static final class Boot3 implements org.springframework.boot.env.EnvironmentPostProcessor, Ordered {
+    static final class Hook implements org.springframework.boot.env.EnvironmentPostProcessor, Ordered {
         @Override
         public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
             addTo(environment);
