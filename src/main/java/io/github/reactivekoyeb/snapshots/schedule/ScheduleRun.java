@@ -208,11 +208,20 @@ public final class ScheduleRun {
     @Override
     public String toString() {
         StringBuilder report = new StringBuilder(128 + 96 * schedule.volumes().size());
+        String prune;
+        if (pruneFailure != null) {
+            prune = ", prune failed: " + pruneFailure.getMessage();
+        } else if (plan != null && schedule.dryRun()) {
+            int deferred = plan.deferred(schedule.retentionOptions()).size();
+            prune = ", prune dry run" + (deferred == 0 ? "" : String.format(Locale.ROOT, " (a run would delete the %d"
+                    + " oldest and leave %d for later runs)", plan.toDelete(schedule.retentionOptions()).size(),
+                    deferred));
+        } else {
+            long deferred = outcomes.stream().filter(o -> o.result() == RetentionOutcome.Result.DEFERRED).count();
+            prune = deferred == 0 ? "" : ", " + deferred + " deletion(s) deferred to later runs";
+        }
         report.append(String.format(Locale.ROOT, "Koyeb snapshot schedule %s: %d volume(s), took %d, failed %d%s, in %d ms",
-                schedule.name(), schedule.volumes().size(), taken.size(), failures.size(),
-                pruneFailure == null ? (schedule.dryRun() ? ", prune dry run" : "")
-                        : ", prune failed: " + pruneFailure.getMessage(),
-                took.toMillis()));
+                schedule.name(), schedule.volumes().size(), taken.size(), failures.size(), prune, took.toMillis()));
         for (String volume : schedule.volumes()) {
             report.append('\n').append("  ").append(volume).append(": ");
             Snapshot snapshot = taken.get(volume);

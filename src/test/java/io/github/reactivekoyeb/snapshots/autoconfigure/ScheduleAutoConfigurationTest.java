@@ -53,7 +53,8 @@ class ScheduleAutoConfigurationTest {
 
     @BeforeEach
     void start() {
-        server = FakeKoyebServer.builder().token(TestSecrets.TOKEN).creationDelay(Duration.ofMillis(50)).build();
+        // created AVAILABLE at once: the takes need no poll (SnapshotSchedulesTest covers the waits)
+        server = FakeKoyebServer.builder().token(TestSecrets.TOKEN).creationDelay(Duration.ZERO).build();
         Instant first = Instant.now().minus(Duration.ofDays(20));
         for (String volume : List.of("vol-pg-1", "vol-pg-2", "vol-files")) {
             server.seedHistory(volume, "nightly-", first, Duration.ofDays(1), 20);

@@ -147,7 +147,8 @@ class SnapshotSchedulesTest {
         assertThat(run.plan()).get().satisfies(plan -> assertThat(plan.toDelete()).hasSize(48));
         assertThat(run.deferred()).hasSize(38);
         assertThat(available("vol-a", "nightly-")).hasSize(31);
-        assertThat(run.toString()).contains("would delete 24");
+        assertThat(run.toString()).contains("would delete 24")
+                .contains("prune dry run (a run would delete the 10 oldest and leave 38 for later runs)");
     }
 
     @Test
@@ -158,6 +159,7 @@ class SnapshotSchedulesTest {
         assertThat(run.taken()).isEmpty();
         assertThat(run.outcomes()).filteredOn(o -> o.result() == Result.DELETED).hasSize(10);
         assertThat(run.deferred()).hasSize(36);
+        assertThat(run.toString()).contains(", 36 deletion(s) deferred to later runs");
         assertThat(server.requests()).noneMatch(r -> r.method().equals("POST"));
 
         SnapshotSchedule refused = nightly().take(false)

@@ -76,7 +76,7 @@ public final class SnapshotLifecycleExample {
         out.println("KOYEB_API_TOKEN is not set: running against the fake Koyeb server of the library.");
         String token = "example-token-lifecycle";
         try (FakeKoyebServer server = FakeKoyebServer.builder().token(token)
-                .creationDelay(Duration.ofSeconds(2)).deletionDelay(Duration.ofSeconds(1)).build();
+                .creationDelay(Duration.ofSeconds(1)).deletionDelay(Duration.ofMillis(500)).build();
              ReactiveSnapshotsClient client = ReactiveSnapshotsClient.builder().baseUrl(server.baseUrl())
                      .token(token).build()) {
             server.seed(250);
