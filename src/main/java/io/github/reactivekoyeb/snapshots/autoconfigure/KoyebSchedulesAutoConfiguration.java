@@ -7,6 +7,7 @@ import java.time.Clock;
 import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,6 +22,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.ClassUtils;
 
 /**
  * Snapshot schedules in Spring Boot, when the application names some under
@@ -86,29 +88,33 @@ public class KoyebSchedulesAutoConfiguration {
         }
     }
 
-    /** The health indicator on Boot 4 ({@code spring-boot-health}). */
+    /** The health indicator, with Boot 4's {@code spring-boot-health} or Boot 3.5's Actuator. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = ScheduleHealth.BOOT4 + ".HealthIndicator")
+    @Conditional(OnHealth.class)
     @ConditionalOnProperty(name = ScheduleHealthGroup.ENABLED, matchIfMissing = true)
-    static class Boot4HealthConfiguration {
+    static class HealthConfiguration {
 
         @Bean(name = ScheduleHealth.BEAN)
         @ConditionalOnMissingBean(name = ScheduleHealth.BEAN)
         FactoryBean<Object> koyebSnapshotSchedulesHealthIndicator(ObjectProvider<ScheduleTracker> tracker) {
-            return new ScheduleHealth(tracker).indicator(ScheduleHealth.BOOT4);
+            String line = ClassUtils.isPresent(ScheduleHealth.BOOT4 + ".HealthIndicator",
+                    KoyebSchedulesAutoConfiguration.class.getClassLoader()) ? ScheduleHealth.BOOT4 : ScheduleHealth.BOOT3;
+            return new ScheduleHealth(tracker).indicator(line);
         }
     }
 
-    /** The health indicator on Boot 3.5 (the Actuator). */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = ScheduleHealth.BOOT3 + ".HealthIndicator")
-    @ConditionalOnProperty(name = ScheduleHealthGroup.ENABLED, matchIfMissing = true)
-    static class Boot3HealthConfiguration {
+    /** Matches when either line's {@code HealthIndicator} is there. */
+    static final class OnHealth extends AnyNestedCondition {
+        OnHealth() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
 
-        @Bean(name = ScheduleHealth.BEAN)
-        @ConditionalOnMissingBean(name = ScheduleHealth.BEAN)
-        FactoryBean<Object> koyebSnapshotSchedulesHealthIndicator(ObjectProvider<ScheduleTracker> tracker) {
-            return new ScheduleHealth(tracker).indicator(ScheduleHealth.BOOT3);
+        @ConditionalOnClass(name = ScheduleHealth.BOOT4 + ".HealthIndicator")
+        static final class Boot4 {
+        }
+
+        @ConditionalOnClass(name = ScheduleHealth.BOOT3 + ".HealthIndicator")
+        static final class Boot3 {
         }
     }
 

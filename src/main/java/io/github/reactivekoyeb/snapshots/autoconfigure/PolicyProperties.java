@@ -52,9 +52,45 @@ public abstract class PolicyProperties {
     private @Nullable String organizationId;
     /** The region whose snapshots are listed; all by default. */
     private @Nullable String region;
+    /**
+     * The name of the ShedLock lock each scheduled run takes, when the application has a
+     * {@code LockProvider} bean: one run per fleet. By default koyeb-snapshots-retention for the
+     * retention, koyeb-snapshots-schedule-NAME for a schedule.
+     */
+    private @Nullable String lockName;
+    /** How long a run holds the fleet's lock at most: a replica that dies mid-run leaves it then. */
+    private Duration lockAtMostFor;
+    /**
+     * How long a run holds the fleet's lock at least, even when it ends sooner: longer than the
+     * replicas' clocks differ, shorter than the time between two runs. By default 1 minute, or
+     * half the time between two runs when that is shorter.
+     */
+    private @Nullable Duration lockAtLeastFor;
 
-    /** Creates the properties with their defaults. */
-    protected PolicyProperties() {
+    /**
+     * Creates the properties with their defaults.
+     *
+     * @param lockAtMostFor the default of {@code lock-at-most-for}
+     */
+    protected PolicyProperties(Duration lockAtMostFor) {
+        this.lockAtMostFor = lockAtMostFor;
+    }
+
+    /**
+     * The lock's name when {@code lock-name} is not set.
+     *
+     * @return the default lock name
+     */
+    protected abstract String defaultLockName();
+
+    /** The fleet lock's settings, checked against the cron. */
+    ScheduledRetention.LockSettings toLock() {
+        CronExpression parsed = toCron();
+        String name = lockName != null ? lockName : defaultLockName();
+        ScheduledRetention.LockSettings[] built = new ScheduledRetention.LockSettings[1];
+        set("lock-at-least-for", () -> built[0] = ScheduledRetention.LockSettings.of(name, lockAtMostFor,
+                lockAtLeastFor, parsed, ZoneId.of(zone)));
+        return built[0];
     }
 
     /**
@@ -450,6 +486,61 @@ public abstract class PolicyProperties {
      */
     public void setDeleteAtMost(@Nullable Integer deleteAtMost) {
         this.deleteAtMost = deleteAtMost;
+    }
+
+    /**
+     * The fleet lock's name.
+     *
+     * @return the name, or null for the default ({@link #defaultLockName()})
+     */
+    public @Nullable String getLockName() {
+        return lockName;
+    }
+
+    /**
+     * Sets the fleet lock's name.
+     *
+     * @param lockName the name, or null for the default
+     */
+    public void setLockName(@Nullable String lockName) {
+        this.lockName = lockName;
+    }
+
+    /**
+     * How long a run holds the fleet's lock at most.
+     *
+     * @return the duration
+     */
+    public Duration getLockAtMostFor() {
+        return lockAtMostFor;
+    }
+
+    /**
+     * Sets how long a run holds the fleet's lock at most.
+     *
+     * @param lockAtMostFor a positive duration
+     */
+    public void setLockAtMostFor(Duration lockAtMostFor) {
+        this.lockAtMostFor = lockAtMostFor;
+    }
+
+    /**
+     * How long a run holds the fleet's lock at least.
+     *
+     * @return the duration, or null for the default (1 minute, or half the time between two runs
+     *     when shorter)
+     */
+    public @Nullable Duration getLockAtLeastFor() {
+        return lockAtLeastFor;
+    }
+
+    /**
+     * Sets how long a run holds the fleet's lock at least.
+     *
+     * @param lockAtLeastFor a duration, or null for the default
+     */
+    public void setLockAtLeastFor(@Nullable Duration lockAtLeastFor) {
+        this.lockAtLeastFor = lockAtLeastFor;
     }
 
     /** The rules, the zone and the cron, for logs; no secret is among them. */

@@ -1,14 +1,9 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
-import io.github.reactivekoyeb.snapshots.ListSnapshotsRequest;
-import io.github.reactivekoyeb.snapshots.retention.RetentionOptions;
 import io.github.reactivekoyeb.snapshots.retention.RetentionPolicy;
 import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.ZoneId;
-import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.scheduling.support.CronExpression;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -41,39 +36,22 @@ public class RetentionProperties extends PolicyProperties implements Validator {
     /** Whether the policy runs on its schedule. */
     private boolean enabled;
 
-    /**
-     * The name of the ShedLock lock the scheduled runs take, when the application has a
-     * {@code LockProvider} bean: one run per fleet.
-     */
-    private String lockName = DEFAULT_LOCK_NAME;
-    /** How long a run holds the fleet's lock at most: a replica that dies mid-run leaves it then. */
-    private Duration lockAtMostFor = Duration.ofMinutes(30);
-    /**
-     * How long a run holds the fleet's lock at least, even when it ends sooner: longer than the
-     * replicas' clocks differ, shorter than the time between two runs. By default 1 minute, or
-     * half the time between two runs when that is shorter.
-     */
-    private @Nullable Duration lockAtLeastFor;
-
     /** The default lock name: {@value}. */
     public static final String DEFAULT_LOCK_NAME = "koyeb-snapshots-retention";
 
     /** Creates the properties with their defaults; Spring binds them. */
     public RetentionProperties() {
+        super(Duration.ofMinutes(30));
+    }
+
+    @Override
+    protected String defaultLockName() {
+        return DEFAULT_LOCK_NAME;
     }
 
     @Override
     protected String prefix() {
         return PREFIX;
-    }
-
-    /** The fleet lock's settings, checked against the cron. */
-    ScheduledRetention.LockSettings toLock() {
-        CronExpression parsed = toCron();
-        ScheduledRetention.LockSettings[] built = new ScheduledRetention.LockSettings[1];
-        set("lock-at-least-for", () -> built[0] = ScheduledRetention.LockSettings.of(lockName, lockAtMostFor,
-                lockAtLeastFor, parsed, ZoneId.of(getZone())));
-        return built[0];
     }
 
     @Override
@@ -113,59 +91,6 @@ public class RetentionProperties extends PolicyProperties implements Validator {
         this.enabled = enabled;
     }
 
-    /**
-     * The fleet lock's name.
-     *
-     * @return the name
-     */
-    public String getLockName() {
-        return lockName;
-    }
-
-    /**
-     * Names the fleet lock.
-     *
-     * @param lockName the name
-     */
-    public void setLockName(String lockName) {
-        this.lockName = lockName;
-    }
-
-    /**
-     * How long a run holds the lock at most.
-     *
-     * @return the duration
-     */
-    public Duration getLockAtMostFor() {
-        return lockAtMostFor;
-    }
-
-    /**
-     * Sets how long a run holds the lock at most.
-     *
-     * @param lockAtMostFor the duration
-     */
-    public void setLockAtMostFor(Duration lockAtMostFor) {
-        this.lockAtMostFor = lockAtMostFor;
-    }
-
-    /**
-     * How long a run holds the lock at least.
-     *
-     * @return the duration, or null for the default
-     */
-    public @Nullable Duration getLockAtLeastFor() {
-        return lockAtLeastFor;
-    }
-
-    /**
-     * Sets how long a run holds the lock at least.
-     *
-     * @param lockAtLeastFor the duration
-     */
-    public void setLockAtLeastFor(@Nullable Duration lockAtLeastFor) {
-        this.lockAtLeastFor = lockAtLeastFor;
-    }
 
     @Override
     public String toString() {

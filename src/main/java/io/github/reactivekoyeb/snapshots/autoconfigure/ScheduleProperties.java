@@ -41,17 +41,11 @@ public class ScheduleProperties extends PolicyProperties {
      * twice the longest time between two runs, plus the wait timeout.
      */
     private @Nullable Duration staleAfter;
-    /** The ShedLock lock each run takes; by default koyeb-snapshots-schedule-NAME. */
-    private @Nullable String lockName;
-    /** How long a run holds the fleet's lock at most. */
-    private Duration lockAtMostFor = Duration.ofHours(1);
-    /** How long a run holds the fleet's lock at least; by default 1 minute, or half the time between two runs. */
-    private @Nullable Duration lockAtLeastFor;
-
     private String name = "";
 
     /** Creates the properties with their defaults; Spring binds them. */
     public ScheduleProperties() {
+        super(Duration.ofHours(1));
     }
 
     /** Names these properties (their key under {@code koyeb.snapshots.schedules}); returns this. */
@@ -100,13 +94,9 @@ public class ScheduleProperties extends PolicyProperties {
         return built[0];
     }
 
-    /** The fleet lock's settings, checked against the cron. */
-    ScheduledRetention.LockSettings toLock() {
-        String lock = lockName != null ? lockName : "koyeb-snapshots-schedule-" + name;
-        ScheduledRetention.LockSettings[] built = new ScheduledRetention.LockSettings[1];
-        set("lock-at-least-for", () -> built[0] = ScheduledRetention.LockSettings.of(lock, lockAtMostFor,
-                lockAtLeastFor, toCron(), ZoneId.of(getZone())));
-        return built[0];
+    @Override
+    protected String defaultLockName() {
+        return "koyeb-snapshots-schedule-" + name;
     }
 
     /**
@@ -218,60 +208,6 @@ public class ScheduleProperties extends PolicyProperties {
         this.staleAfter = staleAfter;
     }
 
-    /**
-     * The ShedLock lock each run takes; default null: {@code koyeb-snapshots-schedule-<name>}.
-     *
-     * @return the name, or null for the default
-     */
-    public @Nullable String getLockName() {
-        return lockName;
-    }
-
-    /**
-     * Sets the lock's name.
-     *
-     * @param lockName the name, or null for the default
-     */
-    public void setLockName(@Nullable String lockName) {
-        this.lockName = lockName;
-    }
-
-    /**
-     * How long a run holds the fleet's lock at most; default 1 hour.
-     *
-     * @return the duration
-     */
-    public Duration getLockAtMostFor() {
-        return lockAtMostFor;
-    }
-
-    /**
-     * Sets how long a run holds the fleet's lock at most.
-     *
-     * @param lockAtMostFor a positive duration
-     */
-    public void setLockAtMostFor(Duration lockAtMostFor) {
-        this.lockAtMostFor = lockAtMostFor;
-    }
-
-    /**
-     * How long a run holds the fleet's lock at least; default null: 1 minute, or half the time
-     * between two runs when shorter.
-     *
-     * @return the duration, or null for the default
-     */
-    public @Nullable Duration getLockAtLeastFor() {
-        return lockAtLeastFor;
-    }
-
-    /**
-     * Sets how long a run holds the fleet's lock at least.
-     *
-     * @param lockAtLeastFor a duration, or null for the default
-     */
-    public void setLockAtLeastFor(@Nullable Duration lockAtLeastFor) {
-        this.lockAtLeastFor = lockAtLeastFor;
-    }
 
     @Override
     public String toString() {
