@@ -42,7 +42,7 @@ import org.springframework.scheduling.support.CronExpression;
  *
  * <p><b>What is pruned.</b> Only snapshots of the schedule's volumes whose name starts with its
  * prefix: the schedule's prefix and zone replace the policy's, and the policy is restricted to the
- * schedule's volumes. A snapshot renamed out of the prefix, or of another volume, is never touched.
+ * schedule's volumes ({@link #prunePolicy()}). A snapshot renamed out of the prefix, or of another volume, is never touched.
  * The prefix must not be empty for that reason.
  *
  * <p>Immutable and thread-safe.
@@ -69,6 +69,7 @@ public final class SnapshotSchedule {
     private final ZoneId zone;
     private final String namePrefix;
     private final RetentionPolicy retention;
+    private final RetentionPolicy prunePolicy;
     private final RetentionOptions options;
     private final boolean take;
     private final boolean dryRun;
@@ -84,7 +85,8 @@ public final class SnapshotSchedule {
         this.cron = cron;
         this.zone = b.zone;
         this.namePrefix = prefix;
-        this.retention = retention.toBuilder().namePrefix(prefix).zone(b.zone).volumes(this.volumes).build();
+        this.retention = retention;
+        this.prunePolicy = retention.toBuilder().namePrefix(prefix).zone(b.zone).volumes(this.volumes).build();
         this.options = b.options;
         this.take = b.take;
         this.dryRun = b.dryRun;
@@ -141,19 +143,31 @@ public final class SnapshotSchedule {
     /**
      * The start of the names of the snapshots this schedule takes and prunes.
      *
-     * @return the prefix, never empty; {@code <name>-} by default
+     * @return the prefix, never empty; by default the policy's prefix when it has one, else
+     *     {@code <name>-}
      */
     public String namePrefix() {
         return namePrefix;
     }
 
     /**
-     * The policy the prune applies: the given rules, with this schedule's prefix, zone and volumes.
+     * The retention policy, as given: its rules are what the prune keeps.
      *
-     * @return the policy
+     * @return the policy given to {@link Builder#retention(RetentionPolicy)}
+     * @see #prunePolicy()
      */
     public RetentionPolicy retention() {
         return retention;
+    }
+
+    /**
+     * The policy the prune plans: the {@linkplain #retention() given rules} with this schedule's
+     * prefix, zone and volumes in place of the policy's own.
+     *
+     * @return the policy planned
+     */
+    public RetentionPolicy prunePolicy() {
+        return prunePolicy;
     }
 
     /**
@@ -254,7 +268,7 @@ public final class SnapshotSchedule {
     @Override
     public String toString() {
         return "SnapshotSchedule{" + name + ", " + volumes.size() + " volume(s), " + cronText + " " + zone.getId()
-                + ", names \"" + namePrefix + "...\", " + retention + (take ? "" : ", no take")
+                + ", names \"" + namePrefix + "...\", " + prunePolicy + (take ? "" : ", no take")
                 + (dryRun ? ", dry run" : "") + '}';
     }
 
@@ -361,7 +375,8 @@ public final class SnapshotSchedule {
         }
 
         /**
-         * The start of the names of the snapshots taken and pruned; default the name and a dash.
+         * The start of the names of the snapshots taken and pruned; default the policy's prefix when
+         * it has one, else the schedule's name and a dash.
          *
          * @param prefix not empty, without control characters
          * @return this builder
@@ -510,7 +525,8 @@ public final class SnapshotSchedule {
             }
             Duration stale = staleAfter != null ? staleAfter
                     : (longest.isZero() ? Duration.ofDays(2) : longest.multipliedBy(2)).plus(waitOptions.timeout());
-            String prefix = namePrefix != null ? namePrefix : n + "-";
+            String prefix = namePrefix != null ? namePrefix
+                    : !policy.namePrefix().isEmpty() ? policy.namePrefix() : n + "-";
             return new SnapshotSchedule(this, n, policy, parsed, prefix, stale);
         }
     }

@@ -148,7 +148,7 @@ public final class SnapshotSchedules {
     }
 
     private Mono<Pruned> prune(SnapshotSchedule schedule) {
-        return retention.plan(schedule.retention())
+        return retention.plan(schedule.prunePolicy())
                 .flatMap(plan -> schedule.dryRun() ? Mono.just(new Pruned(plan, List.of(), null))
                         : retention.apply(plan, schedule.retentionOptions()).collectList()
                                 .map(outcomes -> new Pruned(plan, outcomes, null))
@@ -195,7 +195,7 @@ public final class SnapshotSchedules {
      */
     public Mono<ScheduleStatus> status(SnapshotSchedule schedule) {
         Objects.requireNonNull(schedule, "schedule");
-        return retention.plan(schedule.retention())
+        return retention.plan(schedule.prunePolicy())
                 .map(plan -> new ScheduleStatus(schedule, clock.instant(), ScheduleStatus.newestOf(plan)));
     }
 

@@ -204,8 +204,13 @@ class SnapshotSchedulesTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("volume");
         SnapshotSchedule defaults = SnapshotSchedule.builder().name("db").volumes("v").retention(KEEP_7_DAILY).build();
         assertThat(defaults.namePrefix()).isEqualTo("db-");
-        assertThat(defaults.retention().namePrefix()).isEqualTo("db-");
-        assertThat(defaults.retention().volumes()).containsExactly("v");
+        assertThat(defaults.retention()).isSameAs(KEEP_7_DAILY);
+        assertThat(defaults.prunePolicy().namePrefix()).isEqualTo("db-");
+        assertThat(defaults.prunePolicy().volumes()).containsExactly("v");
+        assertThat(defaults.prunePolicy().keepDaily()).isEqualTo(7);
+        RetentionPolicy nightlies = RetentionPolicy.builder().keepLast(3).namePrefix("nightly-").build();
+        assertThat(SnapshotSchedule.builder().name("db").volumes("v").retention(nightlies).build().namePrefix())
+                .as("the policy's prefix, when it has one").isEqualTo("nightly-");
         assertThat(defaults.staleAfter()).isEqualTo(Duration.ofDays(2).plusMinutes(30));
         assertThat(defaults.nextRunAfter(Instant.parse("2026-12-07T10:00:00Z")))
                 .contains(Instant.parse("2026-12-08T03:00:00Z"));
