@@ -12,6 +12,7 @@ import io.github.reactivekoyeb.snapshots.support.NoBufferLeaksExtension;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -45,7 +46,8 @@ class CancelledExchangeLeakTest implements ClientTransport.Aware {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @OnEachTransport
+    /** A plain {@code WebClient}, not the client: one run, whichever transport the client would take. */
+    @Test
     void aPlainWebClientLeaksRepliesOfExchangesCancelledAsOthersStart() throws InterruptedException {
         NoBufferLeaksExtension.provokeReports();
         BufferLeakAppender.drain();
