@@ -1,12 +1,8 @@
 package io.github.reactivekoyeb.snapshots.autoconfigure;
 
 import java.time.Duration;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
-import org.jspecify.annotations.Nullable;
-import org.springframework.scheduling.support.CronExpression;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
@@ -20,28 +16,27 @@ final class LockedCron {
 
     private final String what;
     private final Log log;
-    private final CronExpression cron;
-    private final ZoneId zone;
+    private final Supplier<Duration> untilNext;
     private final FleetLock lock;
     private final ScheduledRetention.LockSettings settings;
 
     /**
      * @param what how the log lines name the job, e.g. {@code Koyeb snapshot retention}
      * @param log the job's log
+     * @param untilNext how long from now until the cron's next time
      */
-    LockedCron(String what, Log log, CronExpression cron, ZoneId zone, FleetLock lock,
+    LockedCron(String what, Log log, Supplier<Duration> untilNext, FleetLock lock,
             ScheduledRetention.LockSettings settings) {
         this.what = what;
         this.log = log;
-        this.cron = cron;
-        this.zone = zone;
+        this.untilNext = untilNext;
         this.lock = lock;
         this.settings = settings;
     }
 
     /** Starts the loop: at each cron time, {@link #lockedRun}. Dispose of it to stop, the run in flight too. */
     Disposable start(Supplier<Mono<?>> job, Runnable skipped) {
-        Disposable loop = Mono.defer(() -> Mono.delay(untilNext()))
+        Disposable loop = Mono.defer(() -> Mono.delay(untilNext.get()))
                 .then(Mono.defer(() -> lockedRun(job, skipped)))
                 .repeat()
                 .subscribe();
@@ -76,16 +71,5 @@ final class LockedCron {
                         h -> Mono.defer(job).onErrorResume(e -> Mono.empty()).then(),
                         h -> h.release().onErrorResume(e -> Mono.empty())))
                 .then();
-    }
-
-    /** From now until the cron's next time in the zone. */
-    Duration untilNext() {
-        ZonedDateTime now = ZonedDateTime.now(zone);
-        @Nullable ZonedDateTime next = cron.next(now);
-        if (next == null) {
-            // refused at start-up; a cron whose last time has passed waits for ever, in effect
-            return Duration.ofDays(366 * 100L);
-        }
-        return Duration.between(now, next);
     }
 }

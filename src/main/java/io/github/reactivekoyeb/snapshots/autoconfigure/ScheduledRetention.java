@@ -195,10 +195,6 @@ public final class ScheduledRetention implements SmartLifecycle {
 
     /** The run's INFO line: the plan's figures, what was done (or, dry, what the cap would do), the fingerprint. */
     String summary(Run run) {
-        return summary(run, options);
-    }
-
-    static String summary(Run run, RetentionOptions options) {
         RetentionPlan plan = run.plan();
         String done;
         if (run.dryRun()) {
@@ -233,7 +229,7 @@ public final class ScheduledRetention implements SmartLifecycle {
     }
 
     private LockedCron cron() {
-        return new LockedCron("Koyeb snapshot retention", log, cron, policy.zone(), lock, lockSettings);
+        return new LockedCron("Koyeb snapshot retention", log, this::untilNext, lock, lockSettings);
     }
 
     /**
@@ -242,6 +238,17 @@ public final class ScheduledRetention implements SmartLifecycle {
      */
     Mono<Void> lockedRun() {
         return cron().lockedRun(this::runOnce, meters::skipped);
+    }
+
+    /** From now until the cron's next time in the policy's zone. */
+    private Duration untilNext() {
+        ZonedDateTime now = ZonedDateTime.now(policy.zone());
+        ZonedDateTime next = cron.next(now);
+        if (next == null) {
+            // refused at start-up; a cron whose last time has passed waits for ever, in effect
+            return Duration.ofDays(366 * 100L);
+        }
+        return Duration.between(now, next);
     }
 
     /** Cancels the schedule, and the run in flight if any. */

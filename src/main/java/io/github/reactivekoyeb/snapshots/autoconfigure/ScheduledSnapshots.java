@@ -11,7 +11,6 @@ import java.util.Objects;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.support.CronExpression;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,8 +52,7 @@ public final class ScheduledSnapshots implements SmartLifecycle {
         this.tracker = tracker;
         this.meters = meters;
         configured.forEach(c -> crons.put(c.schedule().name(), new LockedCron("Koyeb snapshot schedule "
-                + c.schedule().name(), log, CronExpression.parse(c.schedule().cron()), c.schedule().zone(), lock,
-                c.lock())));
+                + c.schedule().name(), log, () -> schedules.untilNext(c.schedule()), lock, c.lock())));
     }
 
     /**

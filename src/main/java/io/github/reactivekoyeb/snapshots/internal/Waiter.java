@@ -90,23 +90,8 @@ public final class Waiter {
      */
     public static Mono<Snapshot> createAndAwait(ReactiveSnapshotsClient client, CreateSnapshotRequest request,
             Duration timeout) {
-        return createAndAwait(client, request, WaitOptions.withTimeout(timeout));
-    }
-
-    /**
-     * Creates, then polls on the options' schedule until AVAILABLE, within the options' timeout (the
-     * create included).
-     *
-     * @param client the client
-     * @param request the create request
-     * @param options the poll schedule and the overall timeout
-     * @return the cold operation
-     */
-    public static Mono<Snapshot> createAndAwait(ReactiveSnapshotsClient client, CreateSnapshotRequest request,
-            WaitOptions options) {
         Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(options, "options");
-        Duration timeout = options.timeout();
+        WaitOptions options = WaitOptions.withTimeout(timeout);
         return Mono.defer(() -> {
             long start = now();
             AtomicReference<@Nullable Snapshot> last = new AtomicReference<>();
@@ -119,10 +104,7 @@ public final class Waiter {
                             return Mono.error(new IllegalStateException("the create reply has no snapshot id"));
                         }
                         id.set(created.id());
-                        Flux<Snapshot> states = Flux.concat(Mono.just(created),
-                                polls(client, created.id(), options, 1, sent).doOnNext(last::set));
-                        return until(states, s -> s.status() == SnapshotStatus.AVAILABLE, SnapshotStatus.AVAILABLE,
-                                created.id(), sent);
+                        return untilAvailable(client, created, created.id(), options, last, sent);
                     })
                     // id is never null; requireNonNullElse is for NullAway's standard mode (JDKs without
                     // JSpecify mode), which reads AtomicReference.get() as nullable whatever the type argument
@@ -156,12 +138,18 @@ public final class Waiter {
             long start = now();
             AtomicReference<@Nullable Snapshot> last = new AtomicReference<>(created);
             AtomicInteger sent = new AtomicInteger(1);
-            Flux<Snapshot> states = Flux.concat(Mono.just(created), polls(client, id, options, 1, sent).doOnNext(last::set));
-            return until(states, s -> s.status() == SnapshotStatus.AVAILABLE, SnapshotStatus.AVAILABLE, id, sent)
+            return untilAvailable(client, created, id, options, last, sent)
                     .timeout(timeout.isNegative() ? Duration.ZERO : timeout, Mono.defer(() -> Mono.error(
                             new KoyebWaitTimeoutException(id, last.get(), elapsed(start), "status AVAILABLE",
                                     details("GET", id, sent)))));
         });
+    }
+
+    /** The create's reply, then polls on the options' schedule, until AVAILABLE; the states seen go to {@code last}. */
+    private static Mono<Snapshot> untilAvailable(ReactiveSnapshotsClient client, Snapshot created, String id,
+            WaitOptions options, AtomicReference<@Nullable Snapshot> last, AtomicInteger sent) {
+        Flux<Snapshot> states = Flux.concat(Mono.just(created), polls(client, id, options, 1, sent).doOnNext(last::set));
+        return until(states, s -> s.status() == SnapshotStatus.AVAILABLE, SnapshotStatus.AVAILABLE, id, sent);
     }
 
     /**

@@ -191,9 +191,7 @@ public final class ScheduleRun {
                 && outcomes.stream().noneMatch(o -> o.result() == RetentionOutcome.Result.FAILED);
     }
 
-    /**
-     * How many prune outcomes, or in a dry run planned deletions, a volume has with a result.
-     */
+    /** How many of the prune's outcomes for a volume have a result. */
     private long count(String volume, RetentionOutcome.Result result) {
         return outcomes.stream().filter(o -> o.result() == result && volume.equals(o.snapshot().parentVolumeId()))
                 .count();

@@ -199,18 +199,6 @@ public final class SnapshotSchedules {
                 .map(plan -> new ScheduleStatus(schedule, clock.instant(), ScheduleStatus.newestOf(plan)));
     }
 
-    /**
-     * The status a run leaves: the run's newest snapshots, their ages now.
-     *
-     * @param run a run
-     * @return the status at this clock's now
-     * @throws NullPointerException if {@code run} is null
-     */
-    public ScheduleStatus status(ScheduleRun run) {
-        Objects.requireNonNull(run, "run");
-        return new ScheduleStatus(run.schedule(), clock.instant(), run.newestSnapshots());
-    }
-
     @Override
     public String toString() {
         return "SnapshotSchedules{" + client + '}';

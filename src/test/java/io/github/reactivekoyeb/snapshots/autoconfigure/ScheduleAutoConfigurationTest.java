@@ -8,6 +8,7 @@ import io.github.reactivekoyeb.snapshots.schedule.ScheduleRun;
 import io.github.reactivekoyeb.snapshots.schedule.SnapshotSchedules;
 import io.github.reactivekoyeb.snapshots.support.BootLine;
 import io.github.reactivekoyeb.snapshots.support.HealthView;
+import io.github.reactivekoyeb.snapshots.support.Settled;
 import io.github.reactivekoyeb.snapshots.support.TestSecrets;
 import io.github.reactivekoyeb.snapshots.testing.FakeKoyebServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -158,17 +159,32 @@ class ScheduleAutoConfigurationTest {
         new JdbcTemplate(database).execute("CREATE TABLE shedlock(name VARCHAR(64) NOT NULL PRIMARY KEY,"
                 + " lock_until TIMESTAMP NOT NULL, locked_at TIMESTAMP NOT NULL, locked_by VARCHAR(255) NOT NULL)");
         ApplicationContextRunner replica = runner.withBean(LockProvider.class,
-                () -> new JdbcTemplateLockProvider(database));
+                () -> new JdbcTemplateLockProvider(database)).withBean(MeterRegistry.class, SimpleMeterRegistry::new);
         replica.run(one -> replica.run(two -> {
+            // the start-up reads of both replicas first, then what one read of the schedule costs
+            Settled.count(server::requestCount, Duration.ofMillis(200), TIMEOUT);
             server.clearRequests();
+            one.getBean(ScheduledSnapshots.class).check("databases").block(TIMEOUT);
+            long oneRead = listings();
+            server.clearRequests();
+
             List<ScheduledSnapshots> fleet = List.of(one.getBean(ScheduledSnapshots.class),
                     two.getBean(ScheduledSnapshots.class));
             Flux.fromIterable(fleet).flatMap(s -> s.lockedRun("databases")).then().block(TIMEOUT);
+            Settled.count(server::requestCount, Duration.ofMillis(200), TIMEOUT);
             assertThat(server.requests()).filteredOn(r -> r.method().equals("POST")).as("one take per volume")
                     .hasSize(2);
-            assertThat(server.requests()).filteredOn(r -> r.method().equals("GET") && r.path().equals("/v1/snapshots"))
-                    .as("the run's listing and the other replica's check").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(listings()).as("the run's listing and the other replica's read").isEqualTo(2 * oneRead);
+            List<String> outcomes = Flux.just(one, two).map(c -> c.getBean(MeterRegistry.class))
+                    .flatMapIterable(r -> r.find("koyeb.snapshots.schedule.runs").counters())
+                    .map(c -> c.getId().getTag("outcome")).collectList().block(TIMEOUT);
+            assertThat(outcomes).containsExactlyInAnyOrder("success", "skipped");
         }));
+    }
+
+    private long listings() {
+        return server.requests().stream().filter(r -> r.method().equals("GET") && r.path().equals("/v1/snapshots"))
+                .count();
     }
 
     @Test
